@@ -1,0 +1,177 @@
+"""ForgeLab's file formats: one JSON Schema per format, shared with the TypeScript side.
+
+The schemas in this folder are the single source of truth. The front end imports the same files
+(``src/formats``) for validation and generates its types from them, so a document that one side
+accepts the other accepts too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+from referencing import Registry, Resource
+
+FormatName = Literal["operation", "pipeline", "architecture", "artifact", "execution", "provenance"]
+
+FORMATS: tuple[FormatName, ...] = (
+    "operation",
+    "pipeline",
+    "architecture",
+    "artifact",
+    "execution",
+    "provenance",
+)
+
+#: File name suffixes that JupyterLab registers as ForgeLab documents.
+FILE_SUFFIXES: dict[str, FormatName] = {
+    ".pipeline.json": "pipeline",
+    ".arch.json": "architecture",
+}
+
+_BASE_URI = "https://forgelab.dev/formats/"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation failure: where in the document, and what was expected there."""
+
+    path: str
+    """JSON Pointer into the document ('' is the whole document)."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '/'}: {self.message}"
+
+
+class FormatError(ValueError):
+    """A document does not follow its ForgeLab format."""
+
+    def __init__(self, format_name: str, issues: list[Issue], source: str | None = None) -> None:
+        self.format_name = format_name
+        self.issues = issues
+        self.source = source
+        where = f" in {source}" if source else ""
+        lines = "\n".join(f"  {issue}" for issue in issues)
+        super().__init__(f"Invalid {format_name} document{where}:\n{lines}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format_name,
+            "source": self.source,
+            "issues": [{"path": i.path, "message": i.message} for i in self.issues],
+        }
+
+
+def schema_path(name: FormatName) -> Path:
+    return Path(str(resources.files(__name__).joinpath(f"{name}.schema.json")))
+
+
+@cache
+def schema(name: FormatName) -> dict[str, Any]:
+    """The JSON Schema of a format."""
+    if name not in FORMATS:
+        raise KeyError(f"Unknown ForgeLab format {name!r}; known: {', '.join(FORMATS)}")
+    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resources(
+        (_BASE_URI + f"{n}.schema.json", Resource.from_contents(schema(n))) for n in FORMATS
+    )
+
+
+@cache
+def _validator(name: FormatName) -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema(name))
+    return cls(schema(name), registry=_registry(), format_checker=cls.FORMAT_CHECKER)
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    """Say what was expected, in words rather than in schema keywords."""
+    kw, value, instance = error.validator, error.validator_value, error.instance
+    if kw == "required":
+        missing = [p for p in value if isinstance(instance, dict) and p not in instance]
+        return f"missing required property {', '.join(repr(m) for m in missing)}"
+    if kw == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown property")
+    if kw == "not" and isinstance(instance, dict) and "anyOf" in value:
+        present = [p for branch in value["anyOf"] for p in branch.get("required", []) if p in instance]
+        kind = f" when kind is {instance['kind']!r}" if "kind" in instance else ""
+        return f"property {', '.join(repr(p) for p in present)} is not allowed{kind}"
+    if kw == "type":
+        kinds = value if isinstance(value, list) else [value]
+        return f"expected {' or '.join(kinds)}, got {type(instance).__name__} {instance!r:.60}"
+    if kw == "enum":
+        return f"expected one of {', '.join(repr(v) for v in value)}, got {instance!r:.60}"
+    if kw == "const":
+        return f"expected {value!r}, got {instance!r:.60}"
+    if kw == "pattern":
+        return f"{instance!r:.60} does not match the pattern {value}"
+    return error.message
+
+
+def _leaves(errors: Iterable[jsonschema.ValidationError]) -> Iterable[jsonschema.ValidationError]:
+    """The most specific errors: a failed ``if/then`` or ``allOf`` says less than what is inside."""
+    for error in errors:
+        if error.context and error.validator in ("allOf", "anyOf", "oneOf", "then", "else"):
+            yield from _leaves(error.context)
+        else:
+            yield error
+
+
+def issues(name: FormatName, document: Any) -> list[Issue]:
+    """Every way ``document`` breaks format ``name``; empty when it is valid."""
+    found: dict[tuple[str, str], Issue] = {}
+    for error in _leaves(_validator(name).iter_errors(document)):
+        issue = Issue(_pointer(error.absolute_path), _explain(error))
+        found.setdefault((issue.path, issue.message), issue)
+    return sorted(found.values(), key=lambda i: i.path)
+
+
+def validate(name: FormatName, document: Any, *, source: str | None = None) -> Any:
+    """Return ``document`` if it follows format ``name``; raise :class:`FormatError` otherwise."""
+    problems = issues(name, document)
+    if problems:
+        raise FormatError(name, problems, source)
+    return document
+
+
+def format_for_path(path: str | Path) -> FormatName | None:
+    """The format a file holds, judged by its name (``net.arch.json`` is an architecture)."""
+    name = Path(path).name
+    for suffix, format_name in FILE_SUFFIXES.items():
+        if name.endswith(suffix):
+            return format_name
+    return None
+
+
+def load(path: str | Path, name: FormatName | None = None) -> dict[str, Any]:
+    """Read and validate a ForgeLab file; malformed JSON is a :class:`FormatError` too."""
+    path = Path(path)
+    name = name or format_for_path(path)
+    if name is None:
+        suffixes = ", ".join(FILE_SUFFIXES)
+        raise FormatError("ForgeLab", [Issue("", f"unknown file type; expected {suffixes}")], str(path))
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise FormatError(name, [Issue("", f"not valid JSON ({where}): {error.msg}")], str(path)) from None
+    return validate(name, document, source=str(path))
+
+
+def dump(document: Mapping[str, Any]) -> str:
+    """Serialise a document the way ForgeLab writes files: two-space indent, trailing newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

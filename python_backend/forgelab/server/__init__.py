@@ -1,0 +1,1 @@
+"""The Jupyter server extension: REST and websocket endpoints under ``/forgelab/api``."""

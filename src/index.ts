@@ -1,0 +1,17 @@
+/**
+ * ForgeLab's JupyterLab plugins. This module only wires; behaviour lives in the models,
+ * services and views beside it.
+ */
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+
+import { corePlugin } from './plugins/core';
+import { notebookPlugin } from './plugins/notebook';
+
+export * from './tokens';
+export * from './formats';
+export { KernelBridge, KernelRequestError } from './services/kernel';
+export { ForgeLabServer, ForgeLabRequestError } from './services/server';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [corePlugin, notebookPlugin];
+
+export default plugins;
