@@ -1,0 +1,113 @@
+"""The storage adapter interface: keep artifacts somewhere, atomically, hashed. fsspec underneath.
+
+Artifacts are addressed by ``(storage name, uri)``. A job receives :meth:`StorageAdapter.job_config`
+so that it can rebuild the same adapter where it runs (credentials included, which is why that
+configuration stays on the server side and in job directories, never in the browser).
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, Any, ClassVar
+
+import fsspec
+import jsonschema
+
+from ..compute.base import AdapterConfigError
+
+CHUNK = 4 * 1024 * 1024
+
+#: Keys of configuration values that must never leave the server (masked in every answer).
+SECRET_KEYS = frozenset({"secret", "secret_key", "key", "token", "password", "aws_secret_access_key"})
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What storing some bytes produced."""
+
+    uri: str
+    size: int
+    hash: str
+    """'sha256:<hex>' of the bytes."""
+
+
+def sha256_of(stream: IO[bytes]) -> tuple[str, int]:
+    """The 'sha256:<hex>' digest and size of a stream, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return "sha256:" + digest.hexdigest(), size
+
+
+def public_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A configuration with its secrets masked, fit to show in the browser."""
+    return {k: ("***" if k in SECRET_KEYS and v else v) for k, v in config.items()}
+
+
+class StorageAdapter(abc.ABC):
+    """Base class of storage adapters: ``local``, ``s3``, ``sciserver``, ...
+
+    Subclasses set :attr:`name` and :attr:`config_schema` and implement :meth:`filesystem`
+    and :meth:`uri_for`; writes go through :meth:`put_file`, which never leaves a
+    half-written artifact visible under its final name.
+    """
+
+    name: ClassVar[str]
+    config_schema: ClassVar[dict[str, Any]] = {"type": "object"}
+
+    def __init__(self, config: Mapping[str, Any] | None = None) -> None:
+        self.config: dict[str, Any] = dict(config or {})
+        try:
+            jsonschema.validate(self.config, self.config_schema)
+        except jsonschema.ValidationError as error:
+            where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+            raise AdapterConfigError(
+                f"Invalid configuration for the {self.name!r} storage adapter at {where}: "
+                f"{error.message}"
+            ) from None
+
+    @abc.abstractmethod
+    def filesystem(self) -> fsspec.AbstractFileSystem:
+        """The fsspec filesystem holding the artifacts."""
+
+    @abc.abstractmethod
+    def uri_for(self, key: str) -> str:
+        """The URI of the artifact stored under ``key`` (a relative, '/'-separated name)."""
+
+    def path_of(self, uri: str) -> str:
+        """The filesystem path of ``uri`` (what fsspec calls with)."""
+        return self.filesystem()._strip_protocol(uri)
+
+    def put_file(self, local_path: str, key: str) -> StoredObject:
+        """Store a local file under ``key``: hashed, written under a temporary name, then moved."""
+        raise NotImplementedError
+
+    def get_file(self, uri: str, local_path: str) -> None:
+        """Copy the artifact at ``uri`` to a local file."""
+        self.filesystem().get_file(self.path_of(uri), local_path)
+
+    def open(self, uri: str, mode: str = "rb") -> IO[bytes]:
+        return self.filesystem().open(self.path_of(uri), mode)
+
+    def exists(self, uri: str) -> bool:
+        return bool(self.filesystem().exists(self.path_of(uri)))
+
+    def delete(self, uri: str) -> None:
+        self.filesystem().rm(self.path_of(uri))
+
+    def job_config(self) -> dict[str, Any]:
+        """What a job needs to rebuild this adapter where it runs (may hold credentials)."""
+        return {"adapter": self.name, "config": self.config}
+
+    def describe(self) -> dict[str, Any]:
+        """The adapter's configuration with secrets masked."""
+        return {"adapter": self.name, "config": public_config(self.config)}
+
+    def test_connection(self) -> dict[str, Any]:
+        """Check that artifacts can be written and read; raise with a readable message otherwise."""
+        return {"ok": True}
