@@ -5,7 +5,10 @@ const anvil = (fill: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path class="jp-icon3" fill="${fill}" d="M3 6h13c0 2.2 1.8 4 4 4h1v2h-4c-1.1 0-2 .9-2 2v1l2 3H7l2-3v-1c0-2.2-1.8-4-4-4H3z"/></svg>`;
 
 /** The ForgeLab logo (an anvil). */
-export const forgelabIcon = new LabIcon({ name: 'forgelab:logo', svgstr: anvil('#616161') });
+export const forgelabIcon = new LabIcon({
+  name: 'forgelab:logo',
+  svgstr: anvil('#616161')
+});
 
 /** The icon of `*.pipeline.json` files. */
 export const pipelineIcon = new LabIcon({

@@ -29,9 +29,12 @@ export interface IParsedSettings {
 export function parseSettings(raw: unknown): IParsedSettings {
   const settings: IForgeLabSettings = { ...DEFAULT_SETTINGS };
   const problems: string[] = [];
-  const source = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const source =
+    raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   if (raw !== undefined && raw !== null && typeof raw !== 'object') {
-    problems.push(`settings must be an object, got ${typeof raw}; using the defaults`);
+    problems.push(
+      `settings must be an object, got ${typeof raw}; using the defaults`
+    );
   }
   const reject = (key: keyof IForgeLabSettings, expected: string) =>
     problems.push(
@@ -59,7 +62,12 @@ export function parseSettings(raw: unknown): IParsedSettings {
   }
   if ('kernelRequestTimeout' in source) {
     const value = source.kernelRequestTimeout;
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 1 && value <= 600) {
+    if (
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= 1 &&
+      value <= 600
+    ) {
       settings.kernelRequestTimeout = value;
     } else {
       reject('kernelRequestTimeout', 'a number of seconds between 1 and 600');

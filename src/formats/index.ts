@@ -63,55 +63,106 @@ const compiled = new Map<FormatName, ValidateFunction>();
 
 function validator(name: FormatName): ValidateFunction {
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+    ajv = new Ajv2020({
+      allErrors: true,
+      strict: false,
+      validateFormats: false,
+      verbose: true
+    });
     for (const schema of Object.values(SCHEMAS)) {
       ajv.addSchema(schema);
     }
   }
   let fn = compiled.get(name);
   if (!fn) {
-    fn = ajv.getSchema((SCHEMAS[name] as { $id: string }).$id) as ValidateFunction;
+    fn = ajv.getSchema(
+      (SCHEMAS[name] as { $id: string }).$id
+    ) as ValidateFunction;
     compiled.set(name, fn);
   }
   return fn;
 }
 
-function quote(value: unknown): string {
+/** A short JSON rendering of a value, the same as the Python side prints. */
+export function quote(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
 
-/** Say what was expected, in the same words as the Python side. */
-function explain(error: ErrorObject, data: unknown): string {
+function jsonType(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'array';
+  }
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? 'integer' : 'number';
+  }
+  return typeof value;
+}
+
+const COMPARISONS: Record<string, string> = {
+  minimum: '>=',
+  maximum: '<=',
+  exclusiveMinimum: '>',
+  exclusiveMaximum: '<'
+};
+
+/**
+ * Say what was expected, in words rather than schema keywords; the wording is shared with
+ * `forgelab/formats/__init__.py`, and the fixtures in `fixtures/formats` hold both to it.
+ */
+function explain(error: ErrorObject, data: unknown): string[] {
   const params = error.params as Record<string, any>;
+  const parent = (error.parentSchema ?? {}) as Record<string, any>;
+  if (typeof parent.errorMessage === 'string') {
+    return [parent.errorMessage];
+  }
+  const plural = (n: number, word: string) =>
+    `${n} ${word}${n === 1 ? '' : 's'}`;
   switch (error.keyword) {
     case 'required':
-      return `missing required property '${params.missingProperty}'`;
+      return [`missing required property '${params.missingProperty}'`];
     case 'additionalProperties':
-      return `unknown property '${params.additionalProperty}'`;
+      return [`unknown property '${params.additionalProperty}'`];
     case 'type':
-      return `expected ${String(params.type).split(',').join(' or ')}, got ${quote(data)}`;
+      return [
+        `expected ${String(params.type).split(',').join(' or ')}, got ${quote(data)} (${jsonType(data)})`
+      ];
     case 'enum':
-      return `expected one of ${(params.allowedValues as unknown[]).map(quote).join(', ')}, got ${quote(data)}`;
+      return [
+        `expected one of ${(params.allowedValues as unknown[]).map(quote).join(', ')}, got ${quote(data)}`
+      ];
     case 'const':
-      return `expected ${quote(params.allowedValue)}, got ${quote(data)}`;
+      return [`expected ${quote(params.allowedValue)}, got ${quote(data)}`];
     case 'pattern':
-      return `${quote(data)} does not match the pattern ${params.pattern}`;
+      return [`${quote(data)} does not match the pattern ${params.pattern}`];
+    case 'minItems':
+      return [`expected at least ${plural(params.limit, 'item')}`];
+    case 'minLength':
+      return [`expected at least ${plural(params.limit, 'character')}`];
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return [
+        `expected a number ${COMPARISONS[error.keyword]} ${params.limit}, got ${quote(data)}`
+      ];
     case 'not': {
       const schema = error.schema as { anyOf?: { required?: string[] }[] };
       if (schema?.anyOf && data && typeof data === 'object') {
-        const present = schema.anyOf
-          .flatMap(b => b.required ?? [])
-          .filter(p => p in (data as object));
         const kind = (data as { kind?: unknown }).kind;
-        return `property ${present.map(p => `'${p}'`).join(', ')} is not allowed${
-          kind !== undefined ? ` when kind is '${kind}'` : ''
-        }`;
+        const when = kind !== undefined ? ` when kind is '${kind}'` : '';
+        return schema.anyOf
+          .flatMap(b => b.required ?? [])
+          .filter(p => p in (data as object))
+          .map(p => `property '${p}' is not allowed${when}`);
       }
-      return error.message ?? 'is not allowed';
+      return [error.message ?? 'is not allowed'];
     }
     default:
-      return error.message ?? error.keyword;
+      return [error.message ?? error.keyword];
   }
 }
 
@@ -124,25 +175,49 @@ function valueAt(document: unknown, pointer: string): unknown {
 }
 
 /** Every way `document` breaks format `name`, sorted by path; empty when it is valid. */
-export function formatIssues(name: FormatName, document: unknown): IFormatIssue[] {
+export function formatIssues(
+  name: FormatName,
+  document: unknown
+): IFormatIssue[] {
   const fn = validator(name);
   if (fn(document)) {
     return [];
   }
   const seen = new Map<string, IFormatIssue>();
   for (const error of fn.errors ?? []) {
-    // "if/then" and "allOf" only repeat what the errors inside them say.
+    // "if" and the combinators only repeat what the errors inside them say.
     if (['if', 'allOf', 'anyOf', 'oneOf'].includes(error.keyword)) {
       continue;
     }
-    const issue = { path: error.instancePath, message: explain(error, valueAt(document, error.instancePath)) };
-    seen.set(`${issue.path}\n${issue.message}`, issue);
+    for (const message of explain(
+      error,
+      valueAt(document, error.instancePath)
+    )) {
+      seen.set(`${error.instancePath}\n${message}`, {
+        path: error.instancePath,
+        message
+      });
+    }
   }
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...seen.values()].sort((a, b) =>
+    a.path !== b.path
+      ? a.path < b.path
+        ? -1
+        : 1
+      : a.message < b.message
+        ? -1
+        : a.message > b.message
+          ? 1
+          : 0
+  );
 }
 
 /** Return `document` typed as format `name`, or throw a {@link FormatError}. */
-export function validate<T = unknown>(name: FormatName, document: unknown, source?: string): T {
+export function validate<T = unknown>(
+  name: FormatName,
+  document: unknown,
+  source?: string
+): T {
   const issues = formatIssues(name, document);
   if (issues.length) {
     throw new FormatError(name, issues, source);
@@ -161,7 +236,11 @@ export function formatForPath(path: string): FormatName | null {
 }
 
 /** Parse and validate the text of a ForgeLab file; malformed JSON is a FormatError too. */
-export function parse<T = unknown>(name: FormatName, text: string, source?: string): T {
+export function parse<T = unknown>(
+  name: FormatName,
+  text: string,
+  source?: string
+): T {
   let document: unknown;
   try {
     document = JSON.parse(text);

@@ -2,8 +2,16 @@
  * The core plugin: settings, the server client, the status command, the file types and the
  * kernel bridges that other ForgeLab plugins use through {@link IForgeLab}.
  */
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, ISessionContext, showDialog } from '@jupyterlab/apputils';
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  Dialog,
+  ICommandPalette,
+  ISessionContext,
+  showDialog
+} from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal } from '@lumino/signaling';
 
@@ -11,7 +19,11 @@ import { FILE_SUFFIXES } from '../formats';
 import { architectureIcon, pipelineIcon } from '../icons';
 import { KernelBridge } from '../services/kernel';
 import { ForgeLabRequestError, ForgeLabServer } from '../services/server';
-import { DEFAULT_SETTINGS, IForgeLabSettings, parseSettings } from '../settings';
+import {
+  DEFAULT_SETTINGS,
+  IForgeLabSettings,
+  parseSettings
+} from '../settings';
 import { IForgeLab } from '../tokens';
 import { StatusView } from '../views/status';
 
@@ -26,7 +38,9 @@ export namespace CommandIDs {
 class ForgeLab implements IForgeLab {
   readonly server = new ForgeLabServer();
   settings: IForgeLabSettings = { ...DEFAULT_SETTINGS };
-  readonly settingsChanged: Signal<IForgeLab, IForgeLabSettings> = new Signal(this);
+  readonly settingsChanged: Signal<IForgeLab, IForgeLabSettings> = new Signal(
+    this
+  );
 
   bridgeFor(sessionContext: ISessionContext): KernelBridge {
     let bridge = this._bridges.get(sessionContext);
@@ -84,7 +98,8 @@ async function loadSettings(
 
 export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
   id: CORE_PLUGIN_ID,
-  description: 'ForgeLab core services: settings, server client, kernel bridges, file types.',
+  description:
+    'ForgeLab core services: settings, server client, kernel bridges, file types.',
   autoStart: true,
   provides: IForgeLab,
   optional: [ISettingRegistry, ICommandPalette],
@@ -99,7 +114,9 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
     app.docRegistry.addFileType({
       name: 'forgelab-pipeline',
       displayName: 'ForgeLab Pipeline',
-      extensions: Object.keys(FILE_SUFFIXES).filter(s => FILE_SUFFIXES[s] === 'pipeline'),
+      extensions: Object.keys(FILE_SUFFIXES).filter(
+        s => FILE_SUFFIXES[s] === 'pipeline'
+      ),
       mimeTypes: ['application/json'],
       contentType: 'file',
       fileFormat: 'text',
@@ -108,7 +125,9 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
     app.docRegistry.addFileType({
       name: 'forgelab-architecture',
       displayName: 'ForgeLab Architecture',
-      extensions: Object.keys(FILE_SUFFIXES).filter(s => FILE_SUFFIXES[s] === 'architecture'),
+      extensions: Object.keys(FILE_SUFFIXES).filter(
+        s => FILE_SUFFIXES[s] === 'architecture'
+      ),
       mimeTypes: ['application/json'],
       contentType: 'file',
       fileFormat: 'text',
@@ -117,7 +136,8 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
 
     app.commands.addCommand(CommandIDs.showStatus, {
       label: 'ForgeLab: Show Status',
-      caption: 'Versions of ForgeLab and its dependencies, and the configured adapters',
+      caption:
+        'Versions of ForgeLab and its dependencies, and the configured adapters',
       execute: async () => {
         try {
           const status = await forgelab.server.status();
@@ -128,7 +148,9 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
           });
         } catch (error) {
           const message =
-            error instanceof ForgeLabRequestError ? error.message : String(error);
+            error instanceof ForgeLabRequestError
+              ? error.message
+              : String(error);
           await showDialog({
             title: 'ForgeLab is not available on this server',
             body: `${message}\nIs the forgelab server extension installed and enabled? (jupyter server extension list)`,
@@ -141,7 +163,10 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
 
     forgelab.server.status().then(
       status => console.log(`ForgeLab server ${status.forgelab} ready`),
-      error => console.warn(`ForgeLab server extension unavailable: ${(error as Error).message}`)
+      error =>
+        console.warn(
+          `ForgeLab server extension unavailable: ${(error as Error).message}`
+        )
     );
     console.log('ForgeLab is activated');
     return forgelab;

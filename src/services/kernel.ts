@@ -61,6 +61,10 @@ export class KernelBridge implements IDisposable {
     this.autoLoad = options.autoLoad ?? true;
     sessionContext.kernelChanged.connect(this._onKernelChanged, this);
     sessionContext.statusChanged.connect(this._onStatusChanged, this);
+    sessionContext.connectionStatusChanged.connect(
+      this._onConnectionStatusChanged,
+      this
+    );
     void sessionContext.ready.then(() => {
       if (!this.isDisposed) {
         this._attach();
@@ -128,10 +132,13 @@ export class KernelBridge implements IDisposable {
         }).done,
         'loading the ForgeLab kernel extension'
       );
-      const content = reply.content as KernelMessage.IExecuteReplyMsg['content'];
+      const content =
+        reply.content as KernelMessage.IExecuteReplyMsg['content'];
       if (content.status !== 'ok') {
         const detail =
-          content.status === 'error' ? `${content.ename}: ${content.evalue}` : content.status;
+          content.status === 'error'
+            ? `${content.ename}: ${content.evalue}`
+            : content.status;
         throw new KernelRequestError(
           `ForgeLab could not be loaded into the kernel (${detail}). Is forgelab installed in the kernel's environment?`,
           'failed'
@@ -156,17 +163,26 @@ export class KernelBridge implements IDisposable {
   }
 
   /** Send a request of `type` to the kernel and wait for its answer. */
-  async request(type: string, payload: Record<string, unknown> = {}): Promise<unknown> {
+  async request(
+    type: string,
+    payload: Record<string, unknown> = {}
+  ): Promise<unknown> {
     const comm = this._comm;
     if (!comm || comm.isDisposed) {
-      throw new KernelRequestError('ForgeLab is not loaded in this kernel.', 'dead');
+      throw new KernelRequestError(
+        'ForgeLab is not loaded in this kernel.',
+        'dead'
+      );
     }
     const id = `r${++nextId}`;
     const answer = new PromiseDelegate<IAnswer>();
     this._pending.set(id, answer);
     comm.send({ ...payload, id, type });
     try {
-      const reply = await this._withTimeout(answer.promise, `the kernel's answer to '${type}'`);
+      const reply = await this._withTimeout(
+        answer.promise,
+        `the kernel's answer to '${type}'`
+      );
       if (!reply.ok) {
         const err = reply.error ?? { type: 'Error', message: 'unknown error' };
         throw new KernelRequestError(err.message, 'remote', err.type);
@@ -191,7 +207,9 @@ export class KernelBridge implements IDisposable {
     if (!kernel || !this.autoLoad) {
       return;
     }
-    void this.load().catch(error => console.warn('ForgeLab:', (error as Error).message));
+    void this.load().catch(error =>
+      console.warn('ForgeLab:', (error as Error).message)
+    );
   }
 
   private _onKernelChanged(): void {
@@ -207,14 +225,32 @@ export class KernelBridge implements IDisposable {
       this._resetReady();
       this._setState('idle');
       this._restarted = true;
-    } else if (status === 'idle' && this._restarted) {
-      this._restarted = false;
-      this._attach();
     } else if (status === 'dead') {
       this._closeComm();
       this._error = 'The kernel died.';
       this._setState('failed');
     }
+  }
+
+  /**
+   * After a restart, load again once the connection to the NEW kernel is up. The old kernel
+   * still reports 'idle' while it handles its shutdown request, so the kernel status alone
+   * would send the load request to a process about to die.
+   */
+  private _onConnectionStatusChanged(
+    _: ISessionContext,
+    status: Kernel.ConnectionStatus
+  ): void {
+    const kernel = this.sessionContext.session?.kernel;
+    if (status !== 'connected' || !this._restarted || !kernel) {
+      return;
+    }
+    this._restarted = false;
+    void kernel.requestKernelInfo().then(
+      () => this._attach(),
+      error =>
+        console.warn('ForgeLab: the restarted kernel does not answer:', error)
+    );
   }
 
   private _openComm(kernel: Kernel.IKernelConnection): void {

@@ -51,7 +51,9 @@ export class ForgeLabRequestError extends Error {
 
 /** Calls ForgeLab's REST API on the Jupyter server. */
 export class ForgeLabServer {
-  constructor(readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()) {}
+  constructor(
+    readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
 
   /** Send a request to `/forgelab/api/<endpoint>` and return its JSON answer. */
   async request<T>(endpoint: string, init: RequestInit = {}): Promise<T> {

@@ -29,7 +29,10 @@ export class StatusView extends Widget {
     this.addClass('jp-ForgeLab-status');
     const node = this.node;
     node.appendChild(
-      element('p', `ForgeLab ${status.forgelab} on Python ${status.python} (${status.platform})`)
+      element(
+        'p',
+        `ForgeLab ${status.forgelab} on Python ${status.python} (${status.platform})`
+      )
     );
     const table = element('table');
     for (const [name, component] of Object.entries(status.components)) {
@@ -39,18 +42,26 @@ export class StatusView extends Widget {
       row.appendChild(
         element(
           'td',
-          component.available ? (component.version ?? 'available') : 'unavailable',
+          component.available
+            ? (component.version ?? 'available')
+            : 'unavailable',
           component.available ? 'jp-ForgeLab-ok' : 'jp-ForgeLab-missing'
         )
       );
       row.appendChild(
-        element('td', component.available ? '' : `${component.install ?? ''}`, 'jp-ForgeLab-hint')
+        element(
+          'td',
+          component.available ? '' : `${component.install ?? ''}`,
+          'jp-ForgeLab-hint'
+        )
       );
       table.appendChild(row);
     }
     node.appendChild(table);
     for (const kind of ['compute', 'storage'] as const) {
-      node.appendChild(element('h4', `${kind[0].toUpperCase()}${kind.slice(1)} adapters`));
+      node.appendChild(
+        element('h4', `${kind[0].toUpperCase()}${kind.slice(1)} adapters`)
+      );
       const list = element('ul');
       for (const adapter of status.adapters[kind]) {
         const item = element(

@@ -108,4 +108,6 @@ def info(kind: AdapterKind, name: str) -> AdapterInfo:
 
 def describe_adapters() -> dict[str, list[dict[str, Any]]]:
     """Every adapter of each kind with its availability and configuration schema."""
-    return {kind: [info(kind, n).to_json() for n in targets(kind)] for kind in ("compute", "storage")}
+    return {
+        kind: [info(kind, n).to_json() for n in targets(kind)] for kind in ("compute", "storage")
+    }

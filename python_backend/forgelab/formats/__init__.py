@@ -98,28 +98,69 @@ def _pointer(path: Iterable[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-def _explain(error: jsonschema.ValidationError) -> str:
-    """Say what was expected, in words rather than in schema keywords."""
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def quote(value: Any) -> str:
+    """A short JSON rendering of a value, the same as the TypeScript side prints."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(error: jsonschema.ValidationError) -> list[str]:
+    """Say what was expected, in words rather than schema keywords (one message per problem).
+
+    The wording is shared with ``src/formats/index.ts``; the fixtures in ``fixtures/formats``
+    hold both sides to it.
+    """
     kw, value, instance = error.validator, error.validator_value, error.instance
+    parent = error.schema if isinstance(error.schema, dict) else {}
+    if isinstance(parent.get("errorMessage"), str):
+        return [parent["errorMessage"]]
     if kw == "required":
         missing = [p for p in value if isinstance(instance, dict) and p not in instance]
-        return f"missing required property {', '.join(repr(m) for m in missing)}"
+        return [f"missing required property '{m}'" for m in missing]
     if kw == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown property")
+        extra = [p for p in instance if p not in parent.get("properties", {})]
+        return [f"unknown property '{p}'" for p in extra]
     if kw == "not" and isinstance(instance, dict) and "anyOf" in value:
-        present = [p for branch in value["anyOf"] for p in branch.get("required", []) if p in instance]
-        kind = f" when kind is {instance['kind']!r}" if "kind" in instance else ""
-        return f"property {', '.join(repr(p) for p in present)} is not allowed{kind}"
+        present = [
+            p for branch in value["anyOf"] for p in branch.get("required", []) if p in instance
+        ]
+        kind = f" when kind is '{instance['kind']}'" if "kind" in instance else ""
+        return [f"property '{p}' is not allowed{kind}" for p in present]
     if kw == "type":
         kinds = value if isinstance(value, list) else [value]
-        return f"expected {' or '.join(kinds)}, got {type(instance).__name__} {instance!r:.60}"
+        return [f"expected {' or '.join(kinds)}, got {quote(instance)} ({_json_type(instance)})"]
     if kw == "enum":
-        return f"expected one of {', '.join(repr(v) for v in value)}, got {instance!r:.60}"
+        return [f"expected one of {', '.join(quote(v) for v in value)}, got {quote(instance)}"]
     if kw == "const":
-        return f"expected {value!r}, got {instance!r:.60}"
+        return [f"expected {quote(value)}, got {quote(instance)}"]
     if kw == "pattern":
-        return f"{instance!r:.60} does not match the pattern {value}"
-    return error.message
+        return [f"{quote(instance)} does not match the pattern {value}"]
+    if kw == "minItems":
+        return [f"expected at least {value} item{'' if value == 1 else 's'}"]
+    if kw == "minLength":
+        return [f"expected at least {value} character{'' if value == 1 else 's'}"]
+    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {
+            "minimum": ">=",
+            "maximum": "<=",
+            "exclusiveMinimum": ">",
+            "exclusiveMaximum": "<",
+        }
+        return [f"expected a number {words[kw]} {value}, got {quote(instance)}"]
+    return [error.message]
 
 
 def _leaves(errors: Iterable[jsonschema.ValidationError]) -> Iterable[jsonschema.ValidationError]:
@@ -132,12 +173,13 @@ def _leaves(errors: Iterable[jsonschema.ValidationError]) -> Iterable[jsonschema
 
 
 def issues(name: FormatName, document: Any) -> list[Issue]:
-    """Every way ``document`` breaks format ``name``; empty when it is valid."""
-    found: dict[tuple[str, str], Issue] = {}
-    for error in _leaves(_validator(name).iter_errors(document)):
-        issue = Issue(_pointer(error.absolute_path), _explain(error))
-        found.setdefault((issue.path, issue.message), issue)
-    return sorted(found.values(), key=lambda i: i.path)
+    """Every way ``document`` breaks format ``name``, sorted by path; empty when it is valid."""
+    found = {
+        Issue(_pointer(error.absolute_path), message)
+        for error in _leaves(_validator(name).iter_errors(document))
+        for message in _explain(error)
+    }
+    return sorted(found, key=lambda i: (i.path, i.message))
 
 
 def validate(name: FormatName, document: Any, *, source: str | None = None) -> Any:
@@ -163,12 +205,16 @@ def load(path: str | Path, name: FormatName | None = None) -> dict[str, Any]:
     name = name or format_for_path(path)
     if name is None:
         suffixes = ", ".join(FILE_SUFFIXES)
-        raise FormatError("ForgeLab", [Issue("", f"unknown file type; expected {suffixes}")], str(path))
+        raise FormatError(
+            "ForgeLab", [Issue("", f"unknown file type; expected {suffixes}")], str(path)
+        )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
-        raise FormatError(name, [Issue("", f"not valid JSON ({where}): {error.msg}")], str(path)) from None
+        raise FormatError(
+            name, [Issue("", f"not valid JSON ({where}): {error.msg}")], str(path)
+        ) from None
     return validate(name, document, source=str(path))
 
 

@@ -68,7 +68,10 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": request_id,
             "ok": False,
-            "error": {"type": "UnknownRequest", "message": f"Unknown request {request_type!r}; known: {known}"},
+            "error": {
+                "type": "UnknownRequest",
+                "message": f"Unknown request {request_type!r}; known: {known}",
+            },
         }
     try:
         return {"id": request_id, "ok": True, "result": handler(request)}

@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-import jsonschema
-
 #: Receives one event dict (``{"kind": ..., "data": ..., "time": ...}``) from a running job.
 EventCallback = Callable[[dict[str, Any]], None]
 
@@ -66,6 +64,8 @@ class ComputeAdapter(abc.ABC):
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config: dict[str, Any] = dict(config or {})
+        import jsonschema  # not at the top: job processes import this module, need no schema
+
         try:
             jsonschema.validate(self.config, self.config_schema)
         except jsonschema.ValidationError as error:
