@@ -72,7 +72,7 @@ def targets(kind: AdapterKind) -> dict[str, str]:
 
 
 def load_class(kind: AdapterKind, name: str) -> type:
-    """Import the adapter class registered under ``name``."""
+    """Import the adapter class registered under ``name`` and check what it ``requires``."""
     known = targets(kind)
     if name not in known:
         raise AdapterUnavailable(kind, name, f"unknown; known {kind} adapters: {', '.join(known)}")
@@ -84,9 +84,21 @@ def load_class(kind: AdapterKind, name: str) -> type:
         root = missing.split(".")[0]
         raise AdapterUnavailable(kind, name, str(error), _INSTALL_HINTS.get(root)) from error
     try:
-        return getattr(module, attr)
+        cls = getattr(module, attr)
     except AttributeError as error:
         raise AdapterUnavailable(kind, name, f"{module_name} has no {attr}") from error
+    _check_requirements(kind, name, cls)
+    return cls
+
+
+def _check_requirements(kind: AdapterKind, name: str, cls: type) -> None:
+    """Import what an adapter declares in ``requires``; it may import them only when used."""
+    for module in getattr(cls, "requires", ()):
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            root = module.split(".")[0]
+            raise AdapterUnavailable(kind, name, str(error), _INSTALL_HINTS.get(root)) from error
 
 
 def info(kind: AdapterKind, name: str) -> AdapterInfo:

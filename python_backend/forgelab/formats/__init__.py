@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import jsonschema
-from referencing import Registry, Resource
+if TYPE_CHECKING:  # jsonschema takes seconds to import (its URI grammar): only when validating
+    import jsonschema
+    from referencing import Registry
 
 FormatName = Literal["operation", "pipeline", "architecture", "artifact", "execution", "provenance"]
 
@@ -83,6 +84,8 @@ def schema(name: FormatName) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     return Registry().with_resources(
         (_BASE_URI + f"{n}.schema.json", Resource.from_contents(schema(n))) for n in FORMATS
     )
@@ -90,6 +93,8 @@ def _registry() -> Registry:
 
 @cache
 def _validator(name: FormatName) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema(name))
     return cls(schema(name), registry=_registry(), format_checker=cls.FORMAT_CHECKER)
 

@@ -14,7 +14,40 @@ API_PREFIX = "forgelab/api"
 
 def handlers() -> list[tuple[str, type]]:
     """Every (route, handler) pair, the route relative to the API prefix."""
-    return [("status", StatusHandler)]
+    return [("status", StatusHandler), *execution_handlers()]
+
+
+def execution_handlers() -> list[tuple[str, type]]:
+    """Routes of operations, executions, artifacts, adapters and the events websocket."""
+    from .adapters import AdaptersHandler, AdapterTestHandler
+    from .artifacts import ArtifactHandler, ArtifactsHandler
+    from .events import EventsSocket
+    from .executions import (
+        ExecutionActionHandler,
+        ExecutionHandler,
+        ExecutionsHandler,
+        JobCancelHandler,
+        JobCodeHandler,
+        JobEventsHandler,
+    )
+    from .operations import OperationsHandler
+
+    ident = r"([A-Za-z0-9_.-]+)"
+    return [
+        ("operations", OperationsHandler),
+        ("executions", ExecutionsHandler),
+        (f"executions/{ident}", ExecutionHandler),
+        (f"executions/{ident}/(cancel|rerun|resume)", ExecutionActionHandler),
+        (f"executions/{ident}/jobs/{ident}/cancel", JobCancelHandler),
+        (f"executions/{ident}/jobs/{ident}/events", JobEventsHandler),
+        (f"executions/{ident}/jobs/{ident}/code", JobCodeHandler),
+        ("events", EventsSocket),
+        ("artifacts", ArtifactsHandler),
+        (f"artifacts/{ident}", ArtifactHandler),
+        (f"artifacts/{ident}/(download|provenance)", ArtifactHandler),
+        ("adapters", AdaptersHandler),
+        (f"adapters/(compute|storage)/{ident}/test", AdapterTestHandler),
+    ]
 
 
 def load(server_app: Any) -> None:
@@ -22,5 +55,8 @@ def load(server_app: Any) -> None:
     os.environ.setdefault("KERAS_BACKEND", "torch")
     web_app = server_app.web_app
     base = url_path_join(web_app.settings["base_url"], API_PREFIX)
+    from .executions import setup as setup_executions
+
+    setup_executions(server_app)
     web_app.add_handlers(".*$", [(url_path_join(base, route), h) for route, h in handlers()])
     server_app.log.info("ForgeLab server extension loaded at %s", base)

@@ -48,3 +48,37 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = forgelab_cli("frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+BLOCK_OPTIONAL = """
+import sys
+# An environment without the optional dependencies: importing them fails.
+for name in ("keras", "torch", "dask", "distributed", "s3fs"):
+    sys.modules[name] = None
+"""
+
+
+def test_without_optional_dependencies_everything_loads_and_says_what_is_missing() -> None:
+    script = BLOCK_OPTIONAL + """
+import json
+from forgelab.server.extension import handlers
+from forgelab.kernel.extension import load
+assert handlers()
+from forgelab.cli import main
+sys.exit(main(["status", "--json"]))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout)
+    missing = {m["name"]: m for m in facts["missing"]}
+    assert {"keras", "torch", "dask", "distributed", "s3fs", "keras-backend"} <= set(missing)
+    assert "forgelab[keras]" in missing["keras"]["install"]
+    adapters = {a["name"]: a for a in facts["adapters"]["compute"]}
+    assert adapters["dask"]["available"] is False
+    assert adapters["dask"]["install"] == "pip install 'forgelab[dask]'"
+    assert adapters["local"]["available"] is True
+    storage = {a["name"]: a for a in facts["adapters"]["storage"]}
+    assert storage["s3"]["available"] is False
+    assert storage["s3"]["install"] == "pip install 'forgelab[s3]'"

@@ -1,0 +1,323 @@
+"""``local`` compute: each job is a subprocess on the Jupyter server's machine.
+
+The job runs in its own session (process group) with stdout, stderr and events written to files
+in the job directory, so it does not depend on the server staying alive: after a restart,
+:meth:`LocalCompute.reattach` finds the process by pid (checking its start time, so a reused pid
+is not mistaken for it) and follows its files again. A small ``sh`` wrapper records the exit
+status in ``.exit_code`` so that even a job killed by a signal says how it ended.
+
+Events forwarded to ``on_event`` carry ``_stream`` and ``_offset`` (which file, and the byte
+offset after the line) so that an orchestrator following a job again can skip what it has seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .base import ComputeAdapter, EventCallback, JobOutcome, JobSpec
+from .outcome import iso_time, outcome_from_exit
+
+#: Runs the job's command, then records its exit status (128+N when killed by signal N).
+_WRAPPER = '"$@"; echo $? > .exit_code'
+POLL_INTERVAL = 0.1
+KILL_GRACE = 3.0
+STREAMS = (("stdout", "stdout.log"), ("stderr", "stderr.log"), ("events", "events.jsonl"))
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (None if it is gone or a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        return None
+    return fields[19]
+
+
+def _alive(pid: int, start: str | None) -> bool:
+    if sys.platform.startswith("linux"):
+        current = _start_time(pid)
+        return current is not None and (start is None or current == start)
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class _Run:
+    pid: int
+    directory: Path
+    start: str | None
+    on_event: EventCallback
+    timeout: float | None
+    process: asyncio.subprocess.Process | None = None
+    offsets: dict[str, int] = field(default_factory=dict)
+    cancelled: bool = False
+    timed_out: bool = False
+    done: asyncio.Future[JobOutcome] | None = None
+    holds_slot: bool = False
+
+
+class LocalCompute(ComputeAdapter):
+    """Run jobs as subprocesses of the Jupyter server's machine (the default)."""
+
+    name = "local"
+    config_schema: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "capacity": {
+                "type": "integer",
+                "minimum": 1,
+                "title": "Parallel jobs",
+                "description": "How many jobs may run at once (default: the number of CPUs).",
+            },
+            "env": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "title": "Environment",
+                "description": "Extra environment variables for every job.",
+            },
+        },
+    }
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        super().__init__(config)
+        self._runs: dict[str, _Run] = {}
+        self._slots: asyncio.Semaphore | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def capacity(self) -> int:
+        return int(self.config.get("capacity") or os.cpu_count() or 1)
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.capacity)
+        return self._slots
+
+    def _environment(self, spec: JobSpec) -> dict[str, str]:
+        directory = Path(spec.directory).resolve()
+        env = dict(os.environ)
+        env.update(self.config.get("env", {}))
+        env.setdefault("KERAS_BACKEND", "torch")
+        env.update(
+            {
+                "FORGELAB_EVENTS_FILE": str(directory / "events.jsonl"),
+                "MPLBACKEND": "module://forgelab.jobs.mpl_backend",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(spec.env)
+        return env
+
+    async def submit(self, spec: JobSpec, on_event: EventCallback) -> str:
+        await self._semaphore().acquire()
+        directory = Path(spec.directory).resolve()
+        try:
+            for _, filename in STREAMS:
+                (directory / filename).touch()
+            (directory / ".exit_code").unlink(missing_ok=True)
+            stdout = open(directory / "stdout.log", "ab")  # noqa: SIM115 - handed to the child
+            stderr = open(directory / "stderr.log", "ab")  # noqa: SIM115
+            try:
+                process = await asyncio.create_subprocess_exec(
+                    "/bin/sh",
+                    "-c",
+                    _WRAPPER,
+                    "forgelab-job",
+                    *spec.command,
+                    cwd=str(directory),
+                    env=self._environment(spec),
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+            finally:
+                stdout.close()
+                stderr.close()
+        except BaseException:
+            self._semaphore().release()
+            raise
+        run = _Run(
+            process.pid,
+            directory,
+            _start_time(process.pid),
+            on_event,
+            spec.timeout,
+            process,
+            holds_slot=True,
+        )
+        handle = json.dumps({"pid": process.pid, "start": run.start, "dir": str(directory)})
+        self._follow(handle, run)
+        return handle
+
+    def _follow(self, handle: str, run: _Run) -> None:
+        run.done = asyncio.get_running_loop().create_future()
+        self._runs[handle] = run
+        task = asyncio.ensure_future(self._monitor(run))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def reattach(self, handle: str, spec: JobSpec, on_event: EventCallback) -> bool:
+        """Follow a job started before a restart: True if it still runs or left its result."""
+        try:
+            info = json.loads(handle)
+            pid, directory = int(info["pid"]), Path(info["dir"])
+        except (ValueError, KeyError, TypeError):
+            return False
+        if not directory.is_dir():
+            return False
+        if (
+            not _alive(pid, info.get("start"))
+            and not (directory / "result.json").exists()
+            and not (directory / ".exit_code").exists()
+        ):
+            return False
+        self._follow(handle, _Run(pid, directory, info.get("start"), on_event, spec.timeout))
+        return True
+
+    async def wait(self, handle: str) -> JobOutcome:
+        run = self._runs.get(handle)
+        if run is None or run.done is None:
+            raise KeyError(f"unknown local job handle {handle}; submit or reattach it first")
+        try:
+            return await asyncio.shield(run.done)
+        finally:
+            if run.done.done():
+                self._runs.pop(handle, None)
+
+    async def cancel(self, handle: str) -> None:
+        run = self._runs.get(handle)
+        if run is None:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                info = json.loads(handle)
+                if _alive(int(info["pid"]), info.get("start")):
+                    await self._kill(int(info["pid"]), None)
+            return
+        run.cancelled = True
+        await self._kill(run.pid, run.process)
+
+    async def _kill(self, pid: int, process: asyncio.subprocess.Process | None) -> None:
+        """SIGTERM the job's process group, SIGKILL it if still there after a grace period."""
+        for sig, grace in ((signal.SIGTERM, KILL_GRACE), (signal.SIGKILL, 5.0)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, sig)
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                if process is not None and process.returncode is not None:
+                    return
+                if process is None and _start_time(pid) is None:
+                    return
+                await asyncio.sleep(0.05)
+
+    def _drain(self, run: _Run) -> None:
+        """Forward the complete lines written to the job's files since the last call."""
+        for stream, filename in STREAMS:
+            path = run.directory / filename
+            offset = run.offsets.get(stream, 0)
+            try:
+                with open(path, "rb") as handle:
+                    handle.seek(offset)
+                    chunk = handle.read()
+            except FileNotFoundError:
+                continue
+            end = chunk.rfind(b"\n")
+            if end < 0:
+                continue
+            for raw in chunk[: end + 1].splitlines(keepends=True):
+                offset += len(raw)
+                line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                if stream == "events":
+                    try:
+                        event = json.loads(line)
+                    except json.JSONDecodeError:
+                        event = {"kind": "stderr", "data": f"[unreadable event] {line}"}
+                else:
+                    event = {"kind": stream, "data": line}
+                event.setdefault("time", iso_time())
+                event["_stream"], event["_offset"] = stream, offset
+                try:
+                    run.on_event(event)
+                except Exception:  # noqa: BLE001 - a failing listener must not stop the job's log
+                    pass
+            run.offsets[stream] = offset
+
+    async def _monitor(self, run: _Run) -> None:
+        started = time.monotonic()
+        try:
+            while True:
+                self._drain(run)
+                if run.process is not None:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(run.process.wait()), POLL_INTERVAL)
+                    if run.process.returncode is not None:
+                        break
+                else:
+                    if not _alive(run.pid, run.start):
+                        break
+                    await asyncio.sleep(POLL_INTERVAL)
+                if run.timeout and time.monotonic() - started > run.timeout and not run.timed_out:
+                    run.timed_out = True
+                    await self._kill(run.pid, run.process)
+            self._drain(run)
+            outcome = self._outcome(run)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the waiter must always get an answer
+            outcome = JobOutcome("failed", None, f"following the local job failed: {error}")
+        finally:
+            if run.holds_slot:
+                run.holds_slot = False
+                self._semaphore().release()
+        if run.done is not None and not run.done.done():
+            run.done.set_result(outcome)
+
+    def _outcome(self, run: _Run) -> JobOutcome:
+        if run.cancelled:
+            return JobOutcome("cancelled", None, "cancelled: the job's processes were stopped")
+        if run.timed_out:
+            return JobOutcome(
+                "failed", None, f"timed out after {run.timeout:g} s: the job was stopped"
+            )
+        result = None
+        with contextlib.suppress(OSError, ValueError):
+            result = json.loads((run.directory / "result.json").read_text())
+        exit_code: int | None = None
+        with contextlib.suppress(OSError, ValueError):
+            status = int((run.directory / ".exit_code").read_text().strip())
+            exit_code = -(status - 128) if status > 128 else status
+        if exit_code is None and run.process is not None:
+            exit_code = run.process.returncode
+        if exit_code is None and result is not None:
+            exit_code = 0 if result.get("status") == "succeeded" else 1
+        tail: list[str] = []
+        with contextlib.suppress(OSError):
+            tail = (run.directory / "stderr.log").read_text(errors="replace").splitlines()[-10:]
+        return outcome_from_exit(exit_code, result, where="on this machine", stderr_tail=tail)
+
+    async def test_connection(self) -> dict[str, Any]:
+        return {"ok": True, "message": f"{sys.executable}, up to {self.capacity} jobs at once"}
+
+    async def close(self) -> None:
+        """Stop following jobs; the processes themselves keep running (reattach later)."""
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._runs.clear()

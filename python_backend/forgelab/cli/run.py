@@ -1,0 +1,133 @@
+"""``forgelab run PIPELINE``: run a pipeline headless with the same orchestrator as the server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..executions import ExecutionError, Orchestrator
+from ..pipeline import PipelineError
+from . import UsageError
+from ._common import add_store_argument, open_store
+
+NAME = "run"
+HELP = "Run a pipeline file; exit 0 only if every job succeeded."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pipeline", help="a *.pipeline.json file")
+    parser.add_argument("--adapter", default="local", help="compute adapter (default: local)")
+    parser.add_argument("--storage", default="local", help="storage adapter (default: local)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NODE.ATTR=VALUE",
+        help="set an attribute (NODE: node id, label or operation name); repeatable",
+    )
+    parser.add_argument("--timeout", type=float, help="seconds after which each job is stopped")
+    parser.add_argument(
+        "--json", action="store_true", help="print the execution as JSON at the end"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no job output on the terminal")
+    add_store_argument(parser)
+
+
+def _overrides(items: list[str]) -> dict[str, str]:
+    found = {}
+    for item in items:
+        target, eq, value = item.partition("=")
+        if not eq or not target:
+            raise UsageError(f"--set {item!r}: expected NODE.ATTR=VALUE")
+        found[target.strip()] = value
+    return found
+
+
+class _Printer:
+    """Job states and output lines on stderr, prefixed by the job's name."""
+
+    def __init__(self, names: dict[str, str], quiet: bool) -> None:
+        self.names, self.quiet = names, quiet
+
+    def __call__(self, message: dict[str, Any]) -> None:
+        job = message.get("job")
+        who = self.names.get(job or "", "execution")
+        kind, data = message.get("kind"), message.get("data")
+        if kind == "status":
+            extra = f": {data['error']}" if isinstance(data, dict) and data.get("error") else ""
+            status = data.get("status") if isinstance(data, dict) else data
+            print(f"[{who}] {status}{extra}", file=sys.stderr, flush=True)
+        elif self.quiet:
+            return
+        elif kind in ("stdout", "stderr"):
+            print(f"{who} | {data}", file=sys.stderr, flush=True)
+        elif kind == "progress" and isinstance(data, dict):
+            total = data.get("total") or "?"
+            print(
+                f"{who} | {data.get('desc', '')} {data.get('n')}/{total}",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif kind == "figure" and isinstance(data, dict):
+            print(
+                f"{who} | figure {data.get('id')} ({data.get('width')}x{data.get('height')})",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif kind == "metric":
+            print(f"{who} | metric {json.dumps(data)}", file=sys.stderr, flush=True)
+
+
+async def _run(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    orchestrator = Orchestrator(store, root=Path.cwd(), confine=False)
+    path = Path(args.pipeline).resolve()
+    try:
+        execution = await orchestrator.submit(
+            path=str(path),
+            compute=args.adapter,
+            storage=args.storage,
+            overrides=_overrides(args.overrides),
+            timeout=args.timeout,
+        )
+    except (PipelineError, ExecutionError) as error:
+        print(f"forgelab: {error}", file=sys.stderr)
+        await orchestrator.close()
+        store.close()
+        return 2
+    printer = _Printer({j["id"]: j.get("name") or j["node"] for j in execution["jobs"]}, args.quiet)
+    orchestrator.subscribe(execution["id"], printer)
+    print(
+        f"execution {execution['id']}: {len(execution['jobs'])} jobs on {args.adapter}",
+        file=sys.stderr,
+        flush=True,
+    )
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(
+        signal.SIGINT, lambda: asyncio.ensure_future(orchestrator.cancel(execution["id"]))
+    )
+    try:
+        final = await orchestrator.wait(execution["id"])
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        await orchestrator.close()
+        store.close()
+    if args.json:
+        print(json.dumps(final, indent=2))
+    else:
+        for job in final["jobs"]:
+            print(f"{job['status']:<10} {job.get('name') or job['node']}")
+            for port, artifact in (job.get("outputs") or {}).items():
+                print(f"{'':<10}   {port}: {artifact['uri']} ({artifact.get('hash', '')[:19]})")
+        print(f"execution {final['id']} {final['status']}")
+    return 0 if final["status"] == "succeeded" else 1
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(_run(args))

@@ -1,0 +1,37 @@
+"""REST handlers for adapters (schemas, availability, masked configuration, connection test)."""
+
+from __future__ import annotations
+
+import tornado
+
+from ..adapters.registry import describe_adapters
+from ..adapters.storage.base import public_config
+from .executions import ExecutionsBaseHandler
+
+
+class AdaptersHandler(ExecutionsBaseHandler):
+    """``GET adapters``: each adapter with its configSchema, availability and masked config."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        described = describe_adapters()
+        configs = {
+            "compute": self.orchestrator.compute_configs,
+            "storage": self.orchestrator.storage_configs,
+        }
+        for kind, adapters in described.items():
+            for adapter in adapters:
+                adapter["config"] = public_config(configs[kind].get(adapter["name"], {}))
+        defaults = {
+            "compute": self.orchestrator.default_compute,
+            "storage": self.orchestrator.default_storage,
+        }
+        self.write_json({**described, "defaults": defaults})
+
+
+class AdapterTestHandler(ExecutionsBaseHandler):
+    """``POST adapters/{kind}/{name}/test`` → ``{"ok", "message"}``."""
+
+    @tornado.web.authenticated
+    async def post(self, kind: str, name: str) -> None:
+        self.write_json(await self.orchestrator.test_adapter(kind, name))

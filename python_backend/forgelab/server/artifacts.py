@@ -1,0 +1,66 @@
+"""REST handlers for artifacts: list, get, download, provenance."""
+
+from __future__ import annotations
+
+import asyncio
+
+import tornado
+
+from ..executions import ExecutionError
+from ..jobs.serializers import EXTENSIONS
+from .executions import ExecutionsBaseHandler
+
+CHUNK = 1024 * 1024
+
+
+class ArtifactsHandler(ExecutionsBaseHandler):
+    """``GET artifacts?execution=``."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        artifacts = self.orchestrator.store.list_artifacts(
+            execution=self.get_argument("execution", None)
+        )
+        self.write_json({"artifacts": artifacts})
+
+
+class ArtifactHandler(ExecutionsBaseHandler):
+    """``GET artifacts/{id}``, ``artifacts/{id}/download``, ``artifacts/{id}/provenance``."""
+
+    def _artifact(self, artifact_id: str) -> dict:
+        artifact = self.orchestrator.store.get_artifact(artifact_id)
+        if artifact is None:
+            raise ExecutionError(f"no artifact {artifact_id!r}")
+        return artifact
+
+    @tornado.web.authenticated
+    async def get(self, artifact_id: str, action: str | None = None) -> None:
+        artifact = self._artifact(artifact_id)
+        if action is None:
+            self.write_json(artifact)
+        elif action == "provenance":
+            self.write_json({"records": self.orchestrator.store.provenance_chain(artifact_id)})
+        else:
+            await self._download(artifact)
+
+    async def _download(self, artifact: dict) -> None:
+        storage = self.orchestrator.storage(artifact["storage"])
+        loop = asyncio.get_running_loop()
+        try:
+            stream = await loop.run_in_executor(None, storage.open, artifact["uri"])
+        except FileNotFoundError:
+            raise tornado.web.HTTPError(
+                410, f"artifact {artifact['id']} is gone from its storage"
+            ) from None
+        filename = artifact["name"] + EXTENSIONS.get(artifact.get("serializer", ""), "")
+        self.set_header(
+            "Content-Type", "image/png" if filename.endswith(".png") else "application/octet-stream"
+        )
+        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+        try:
+            while chunk := await loop.run_in_executor(None, stream.read, CHUNK):
+                self.write(chunk)
+                await self.flush()
+        finally:
+            stream.close()
+        self.finish()

@@ -1,0 +1,10 @@
+"""Where executions, jobs, events, artifacts and provenance records are kept (SQLAlchemy 2).
+
+SQLite in the Jupyter root by default (``.forgelab/forgelab.db``, WAL journal), any SQLAlchemy URL
+otherwise (PostgreSQL for a shared deployment). Every change is one committed transaction, so a
+killed server loses nothing it had already reported.
+"""
+
+from .store import Store, default_url, now
+
+__all__ = ["Store", "default_url", "now"]

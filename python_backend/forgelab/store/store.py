@@ -1,0 +1,395 @@
+"""The :class:`Store`: one committed transaction per state change, answers as format JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import ArtifactRow, Base, EventRow, ExecutionRow, JobRow, ProvenanceRow
+
+FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled", "skipped"})
+FINAL_EXECUTION_STATES = frozenset({"succeeded", "failed", "cancelled"})
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 (what every timestamp of the store holds)."""
+    return (
+        dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+
+
+def default_url(root: str | os.PathLike[str]) -> str:
+    """``sqlite:///<root>/.forgelab/forgelab.db`` (the folder is created)."""
+    folder = Path(root).resolve() / ".forgelab"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'forgelab.db'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer; a killed process leaves the last commit intact.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class Store:
+    """Executions, jobs, events, artifacts and provenance records in one SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session committed on exit (rolled back on error)."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # -- executions and jobs ---------------------------------------------------------------
+    def create_execution(self, execution: dict[str, Any], jobs: Iterable[dict[str, Any]]) -> None:
+        """Insert an execution and its jobs together."""
+        with self.transaction() as s:
+            s.add(ExecutionRow(**execution))
+            s.flush()
+            for job in jobs:
+                s.add(JobRow(execution_id=execution["id"], **job))
+
+    def update_execution(self, execution_id: str, **fields: Any) -> None:
+        with self.transaction() as s:
+            row = s.get(ExecutionRow, execution_id)
+            if row is None:
+                raise KeyError(f"no execution {execution_id!r}")
+            for key, value in fields.items():
+                setattr(row, key, value)
+
+    def update_job(self, job_id: str, **fields: Any) -> None:
+        with self.transaction() as s:
+            row = s.get(JobRow, job_id)
+            if row is None:
+                raise KeyError(f"no job {job_id!r}")
+            for key, value in fields.items():
+                setattr(row, key, value)
+
+    def execution_row(self, execution_id: str) -> ExecutionRow | None:
+        with self._sessions() as s:
+            return s.get(ExecutionRow, execution_id)
+
+    def job_row(self, job_id: str) -> JobRow | None:
+        with self._sessions() as s:
+            return s.get(JobRow, job_id)
+
+    def job_rows(self, execution_id: str) -> list[JobRow]:
+        with self._sessions() as s:
+            query = (
+                select(JobRow).where(JobRow.execution_id == execution_id).order_by(JobRow.position)
+            )
+            return list(s.scalars(query))
+
+    def execution_ids(self, *, statuses: Iterable[str] | None = None) -> list[str]:
+        with self._sessions() as s:
+            query = select(ExecutionRow.id).order_by(ExecutionRow.created_at)
+            if statuses is not None:
+                query = query.where(ExecutionRow.status.in_(list(statuses)))
+            return list(s.scalars(query))
+
+    def get_execution(self, execution_id: str) -> dict[str, Any] | None:
+        """The execution as Execution JSON (execution.schema.json), or None."""
+        with self._sessions() as s:
+            row = s.get(ExecutionRow, execution_id)
+            if row is None:
+                return None
+            jobs = list(
+                s.scalars(
+                    select(JobRow)
+                    .where(JobRow.execution_id == execution_id)
+                    .order_by(JobRow.position)
+                )
+            )
+            ids = [a for j in jobs for a in (j.outputs or {}).values()]
+            artifacts = {
+                a.id: a for a in s.scalars(select(ArtifactRow).where(ArtifactRow.id.in_(ids)))
+            }
+            return self._execution_json(row, jobs, artifacts)
+
+    def list_executions(
+        self, *, pipeline: str | None = None, status: str | None = None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        """Executions, newest first, without their jobs' events."""
+        with self._sessions() as s:
+            query = select(ExecutionRow.id).order_by(ExecutionRow.created_at.desc()).limit(limit)
+            if pipeline:
+                query = query.where(ExecutionRow.pipeline_path == pipeline)
+            if status:
+                query = query.where(ExecutionRow.status == status)
+            ids = list(s.scalars(query))
+        return [e for e in (self.get_execution(i) for i in ids) if e is not None]
+
+    def delete_execution(self, execution_id: str) -> bool:
+        """Forget an execution, its jobs and events (artifacts and provenance stay)."""
+        with self.transaction() as s:
+            if s.get(ExecutionRow, execution_id) is None:
+                return False
+            s.execute(delete(EventRow).where(EventRow.execution_id == execution_id))
+            s.execute(delete(JobRow).where(JobRow.execution_id == execution_id))
+            s.execute(delete(ExecutionRow).where(ExecutionRow.id == execution_id))
+            return True
+
+    @staticmethod
+    def _execution_json(
+        row: ExecutionRow, jobs: list[JobRow], artifacts: dict[str, ArtifactRow]
+    ) -> dict[str, Any]:
+        data = {
+            "format": "forgelab.execution",
+            "version": 1,
+            "id": row.id,
+            "name": row.name,
+            "owner": row.owner,
+            "status": row.status,
+            "pipeline": row.pipeline,
+            "pipelinePath": row.pipeline_path,
+            "compute": row.compute,
+            "storage": row.storage,
+            "createdAt": row.created_at,
+            "startedAt": row.started_at,
+            "endedAt": row.ended_at,
+            "parent": row.parent,
+            "error": row.error,
+            "jobs": [],
+        }
+        data = {
+            k: v for k, v in data.items() if v is not None or k in ("startedAt", "endedAt", "error")
+        }
+        for job in jobs:
+            item = _drop_none(
+                {
+                    "id": job.id,
+                    "node": job.node,
+                    "name": job.name,
+                    "status": job.status,
+                    "attempt": job.attempt,
+                    "compute": job.compute,
+                    "handle": job.handle,
+                    "timeout": job.timeout,
+                    "queuedAt": job.queued_at,
+                    "startedAt": job.started_at,
+                    "endedAt": job.ended_at,
+                    "error": job.error,
+                }
+            )
+            outputs = {
+                p: _artifact_json(artifacts[a])
+                for p, a in (job.outputs or {}).items()
+                if a in artifacts
+            }
+            if outputs:
+                item["outputs"] = outputs
+            data["jobs"].append(item)
+        return data
+
+    # -- events ----------------------------------------------------------------------------
+    def add_event(
+        self,
+        job_id: str,
+        execution_id: str,
+        kind: str,
+        data: Any,
+        time: str | None = None,
+        *,
+        stream: str | None = None,
+        offset: int | None = None,
+    ) -> dict[str, Any]:
+        """Append one event to a job's log with the next sequence number; returns it as JSON."""
+        with self.transaction() as s:
+            last = s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id))
+            seq = 0 if last is None else last + 1
+            row = EventRow(
+                job_id=job_id,
+                execution_id=execution_id,
+                seq=seq,
+                kind=kind,
+                time=time or now(),
+                data=data,
+                stream=stream,
+                offset=offset,
+            )
+            s.add(row)
+            s.flush()
+            cursor = row.id
+        return {
+            "job": job_id,
+            "seq": seq,
+            "kind": kind,
+            "time": row.time,
+            "data": data,
+            "cursor": cursor,
+        }
+
+    def events(
+        self, job_id: str, since: int = 0, limit: int = 10_000
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A job's events with ``seq >= since`` and the ``since`` to ask for next."""
+        with self._sessions() as s:
+            rows = list(
+                s.scalars(
+                    select(EventRow)
+                    .where(EventRow.job_id == job_id, EventRow.seq >= since)
+                    .order_by(EventRow.seq)
+                    .limit(limit)
+                )
+            )
+        events = [
+            {"job": r.job_id, "seq": r.seq, "kind": r.kind, "time": r.time, "data": r.data}
+            for r in rows
+        ]
+        return events, (rows[-1].seq + 1 if rows else since)
+
+    def execution_events(
+        self, execution_id: str, since_id: int = 0
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Every event of an execution after the row id ``since_id`` (for the websocket replay)."""
+        with self._sessions() as s:
+            rows = list(
+                s.scalars(
+                    select(EventRow)
+                    .where(EventRow.execution_id == execution_id, EventRow.id > since_id)
+                    .order_by(EventRow.id)
+                )
+            )
+        return [
+            (r.id, {"job": r.job_id, "seq": r.seq, "kind": r.kind, "time": r.time, "data": r.data})
+            for r in rows
+        ]
+
+    def stream_offsets(self, job_id: str) -> dict[str, int]:
+        """The furthest offset already stored per stream of a job (to skip events seen before)."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(EventRow.stream, func.max(EventRow.offset))
+                .where(EventRow.job_id == job_id, EventRow.stream.is_not(None))
+                .group_by(EventRow.stream)
+            )
+            return {stream: offset for stream, offset in rows}
+
+    # -- artifacts and provenance ----------------------------------------------------------
+    def record_job_outputs(
+        self,
+        job_id: str,
+        artifacts: list[dict[str, Any]],
+        record: dict[str, Any],
+        **job_fields: Any,
+    ) -> None:
+        """Store a job's artifacts, its provenance record and its final state in one transaction."""
+        with self.transaction() as s:
+            s.add(
+                ProvenanceRow(
+                    id=record["id"],
+                    kind=record["kind"],
+                    started_at=record["startedAt"],
+                    record=record,
+                )
+            )
+            for artifact in artifacts:
+                s.add(ArtifactRow(**artifact))
+            job = s.get(JobRow, job_id)
+            assert job is not None
+            for key, value in job_fields.items():
+                setattr(job, key, value)
+
+    def add_provenance(
+        self, record: dict[str, Any], artifacts: Iterable[dict[str, Any]] = ()
+    ) -> None:
+        with self.transaction() as s:
+            s.add(
+                ProvenanceRow(
+                    id=record["id"],
+                    kind=record["kind"],
+                    started_at=record["startedAt"],
+                    record=record,
+                )
+            )
+            for artifact in artifacts:
+                s.add(ArtifactRow(**artifact))
+
+    def get_artifact(self, artifact_id: str) -> dict[str, Any] | None:
+        with self._sessions() as s:
+            row = s.get(ArtifactRow, artifact_id)
+            return _artifact_json(row) if row else None
+
+    def find_artifact(self, *, uri: str) -> dict[str, Any] | None:
+        with self._sessions() as s:
+            row = s.scalars(
+                select(ArtifactRow)
+                .where(ArtifactRow.uri == uri)
+                .order_by(ArtifactRow.created_at.desc())
+            ).first()
+            return _artifact_json(row) if row else None
+
+    def list_artifacts(
+        self, *, execution: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        with self._sessions() as s:
+            query = select(ArtifactRow).order_by(ArtifactRow.created_at.desc()).limit(limit)
+            if execution:
+                query = query.where(ArtifactRow.execution == execution)
+            return [_artifact_json(r) for r in s.scalars(query)]
+
+    def get_provenance(self, record_id: str) -> dict[str, Any] | None:
+        with self._sessions() as s:
+            row = s.get(ProvenanceRow, record_id)
+            return dict(row.record) if row else None
+
+    def provenance_chain(self, artifact_id: str) -> list[dict[str, Any]]:
+        """The record that produced an artifact, then the records of its inputs, back to sources."""
+        artifact = self.get_artifact(artifact_id)
+        if artifact is None or not artifact.get("provenance"):
+            return []
+        seen: dict[str, dict[str, Any]] = {}
+        todo = [artifact["provenance"]]
+        while todo:
+            record_id = todo.pop(0)
+            if record_id in seen or (record := self.get_provenance(record_id)) is None:
+                continue
+            seen[record_id] = record
+            todo.extend((record.get("job") or {}).get("inputs", {}).values())
+        return list(seen.values())
+
+
+def _artifact_json(row: ArtifactRow) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "id": row.id,
+            "name": row.name,
+            "storage": row.storage,
+            "uri": row.uri,
+            "size": row.size,
+            "hash": row.hash,
+            "serializer": row.serializer,
+            "type": row.type,
+            "createdAt": row.created_at,
+            "provenance": row.provenance,
+            "execution": row.execution,
+            "job": row.job,
+        }
+    )

@@ -1,0 +1,107 @@
+"""``forgelab run``, ``forgelab executions`` and ``forgelab artifacts`` as a user runs them."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from forgelab.cli import main
+
+from .conftest import node, pipeline
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def forgelab(cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KERAS_BACKEND": "torch"}
+    return subprocess.run(
+        [sys.executable, "-m", "forgelab.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.slow
+def test_run_reports_failure_by_exit_status_and_lists_what_it_kept(tmp_path: Path, ops) -> None:
+    doc = pipeline(
+        [node("make", ops["make"]), node("boom", ops["boom"])],
+        [("make", "numbers", "boom", "numbers")],
+    )
+    (tmp_path / "p.pipeline.json").write_text(json.dumps(doc))
+    done = forgelab(tmp_path, "run", "p.pipeline.json", "--set", "make.n=2", "--json")
+    assert done.returncode == 1, done.stderr
+    execution = json.loads(done.stdout)
+    assert [j["status"] for j in execution["jobs"]] == ["succeeded", "failed"]
+    assert "[Boom] failed: ValueError: boom: the numbers are wrong" in done.stderr
+    assert "Make | making 2" in done.stderr
+    assert in_process(tmp_path, "executions", "--json")[0] == 0
+    listed = json.loads(in_process(tmp_path, "executions", "--json")[1])
+    assert [e["id"] for e in listed["executions"]] == [execution["id"]]
+    code, out, _ = in_process(tmp_path, "artifacts")
+    assert code == 0 and out.count("file://") == 2
+
+
+def in_process(cwd: Path, *args: str) -> tuple[int, str, str]:
+    """The CLI's own entry point in this process (its start-up is slow: jsonschema's import)."""
+    out, err = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.chdir(previous)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_run_refuses_bad_overrides_and_invalid_pipelines(tmp_path: Path, ops) -> None:
+    doc = pipeline(
+        [node("make", ops["make"]), node("total", ops["total"])],
+        [("make", "numbers", "total", "numbers")],
+    )
+    (tmp_path / "p.pipeline.json").write_text(json.dumps(doc))
+    code, _, err = in_process(tmp_path, "run", "p.pipeline.json", "--set", "make.n=lots")
+    assert code == 2
+    assert "/nodes/0/attributes/n (node make): n: expected int, got 'lots'" in err
+    code, _, err = in_process(tmp_path, "run", "p.pipeline.json", "--set", "make")
+    assert code == 2 and "--set 'make': expected NODE.ATTR=VALUE" in err
+    doc["connections"] = []
+    (tmp_path / "p.pipeline.json").write_text(json.dumps(doc))
+    code, _, err = in_process(tmp_path, "run", "p.pipeline.json")
+    assert code == 2 and "required input 'numbers' of 'Total' is not connected" in err
+    code, _, err = in_process(tmp_path, "run", "missing.pipeline.json")
+    assert code == 2 and "no such pipeline file" in err
+    assert in_process(tmp_path, "executions")[1] == ""  # nothing was started
+
+
+@pytest.mark.slow
+def test_the_digits_example_trains_scores_and_plots(tmp_path: Path) -> None:
+    for name in ("digits.pipeline.json", "digits.arch.json"):
+        shutil.copy(REPO / "examples" / name, tmp_path / name)
+    done = forgelab(
+        tmp_path, "run", "digits.pipeline.json", "--set", "train.epochs=4", "--json", timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    execution = json.loads(done.stdout)
+    assert execution["status"] == "succeeded"
+    outputs = {a["name"]: a for j in execution["jobs"] for a in (j.get("outputs") or {}).values()}
+    assert outputs["model"]["serializer"] == "keras" and outputs["model"]["uri"].startswith(
+        "file://"
+    )
+    assert outputs["accuracy"]["hash"].startswith("sha256:")
+    with open(outputs["accuracy"]["uri"][len("file://") :]) as handle:
+        assert json.load(handle)["accuracy"] > 0.5
+    with open(outputs["loss_plot"]["uri"][len("file://") :], "rb") as handle:
+        assert handle.read(4) == b"\x89PNG"
+    assert done.stderr.count("[Train keras] figure") == 0
+    assert done.stderr.count("Train keras | figure 1") >= 4  # the loss curve arrived once per epoch
