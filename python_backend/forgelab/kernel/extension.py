@@ -25,6 +25,9 @@ def _comm_manager(ipython: Any) -> Any:
 
 def load(ipython: Any) -> None:
     os.environ.setdefault("KERAS_BACKEND", "torch")
+    from ..keras.comm import register_requests
+
+    register_requests()
     manager = _comm_manager(ipython)
     if manager is None:
         return
