@@ -61,6 +61,8 @@ class ComputeAdapter(abc.ABC):
 
     name: ClassVar[str]
     config_schema: ClassVar[dict[str, Any]] = {"type": "object"}
+    #: Modules the adapter needs at run time; the registry reports it unavailable without them.
+    requires: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config: dict[str, Any] = dict(config or {})
