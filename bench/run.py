@@ -29,7 +29,9 @@ def main(argv: list[str]) -> int:
         print(f"== {script.name}", flush=True)
         start = time.perf_counter()
         result = subprocess.run([sys.executable, str(script)], env=env, cwd=here.parent)
-        print(f"== {script.name}: exit {result.returncode} in {time.perf_counter() - start:.1f} s\n")
+        print(
+            f"== {script.name}: exit {result.returncode} in {time.perf_counter() - start:.1f} s\n"
+        )
         if result.returncode:
             failed.append(script.name)
     if failed:
