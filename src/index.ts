@@ -6,12 +6,17 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { corePlugin } from './plugins/core';
 import { notebookPlugin } from './plugins/notebook';
+import { pipelinePlugin } from './plugins/pipeline';
 
 export * from './tokens';
 export * from './formats';
 export { KernelBridge, KernelRequestError } from './services/kernel';
 export { ForgeLabServer, ForgeLabRequestError } from './services/server';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [corePlugin, notebookPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  corePlugin,
+  notebookPlugin,
+  pipelinePlugin
+];
 
 export default plugins;

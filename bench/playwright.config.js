@@ -1,0 +1,16 @@
+/**
+ * Playwright configuration of the browser benchmarks: the galata setup of ui-tests/, run on
+ * the specs of this folder. Run from ui-tests/ so that galata resolves:
+ *   cd ui-tests && NODE_PATH=$PWD/node_modules jlpm playwright test -c ../bench/playwright.config.js
+ */
+const path = require('path');
+const base = require('../ui-tests/playwright.config.js');
+
+module.exports = {
+  ...base,
+  testDir: __dirname,
+  testMatch: /.*\.spec\.ts$/,
+  outputDir: path.join(__dirname, '..', 'ui-tests', 'test-results', 'bench'),
+  reporter: [['list']],
+  webServer: { ...base.webServer, cwd: path.join(__dirname, '..', 'ui-tests') }
+};

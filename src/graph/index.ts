@@ -1,0 +1,4 @@
+/**
+ * The pure graph model shared by ForgeLab's graph editors.
+ */
+export * from './model';

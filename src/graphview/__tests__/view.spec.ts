@@ -1,0 +1,152 @@
+import { Widget } from '@lumino/widgets';
+
+import { GraphView } from '../view';
+import { IGraphViewDelegate, IViewGraph, IViewNode } from '../types';
+
+function node(id: string, extra: Partial<IViewNode> = {}): IViewNode {
+  return {
+    id,
+    title: id,
+    inputs: [{ name: 'x' }],
+    outputs: [{ name: 'y' }],
+    ...extra
+  };
+}
+
+function delegate(log: string[]): IGraphViewDelegate {
+  return {
+    checkConnection: () => null,
+    connect: (s, t) => {
+      log.push(`connect ${s.node}->${t.node}`);
+      return { ok: false, reason: 'no' };
+    },
+    moveNodes: p => log.push(`move ${[...p.keys()]}`),
+    remove: (n, e) => log.push(`remove ${n} | ${e}`),
+    copy: n => JSON.stringify(n),
+    paste: text => {
+      log.push(`paste ${text}`);
+      return [];
+    },
+    undo: () => log.push('undo'),
+    redo: () => log.push('redo')
+  };
+}
+
+describe('GraphView', () => {
+  let view: GraphView;
+  let log: string[];
+  const graph: IViewGraph = {
+    nodes: [node('a', { position: { x: 0, y: 0 } }), node('b'), node('c')],
+    edges: [
+      {
+        id: 'e1',
+        source: { node: 'a', port: 'y' },
+        target: { node: 'b', port: 'x' }
+      },
+      {
+        id: 'e2',
+        source: { node: 'b', port: 'y' },
+        target: { node: 'c', port: 'x' }
+      }
+    ]
+  };
+
+  beforeEach(() => {
+    log = [];
+    view = new GraphView({ delegate: delegate(log) });
+    Widget.attach(view, document.body);
+    view.render(graph);
+  });
+
+  afterEach(() => {
+    view.dispose();
+  });
+
+  it('draws one element per node and edge, with ports', () => {
+    expect(
+      view.node.querySelectorAll('g.jp-ForgeLab-GraphView-node')
+    ).toHaveLength(3);
+    expect(
+      view.node.querySelectorAll('g.jp-ForgeLab-GraphView-edge')
+    ).toHaveLength(2);
+    expect(
+      view.node.querySelectorAll(
+        '.jp-ForgeLab-GraphView-port.jp-mod-out[data-node="a"][data-port="y"]'
+      )
+    ).toHaveLength(1);
+    expect(view.positionOf('a')).toEqual({ x: 0, y: 0 });
+    expect(view.positionOf('b')).toBeDefined();
+    const d = view.node.querySelector(
+      'g.jp-ForgeLab-GraphView-edge[data-id="e1"] .jp-ForgeLab-GraphView-edgeLine'
+    )!;
+    expect(d.getAttribute('d')).toMatch(/^M180,45C/);
+  });
+
+  it('keeps the elements of unchanged nodes and redraws only the changed one', () => {
+    const before = [
+      ...view.node.querySelectorAll('g.jp-ForgeLab-GraphView-node')
+    ];
+    const title = before[1].querySelector('.jp-ForgeLab-GraphView-title');
+    view.render({
+      nodes: [
+        graph.nodes[0],
+        node('b'),
+        node('c', { issues: ['Input x is not connected'] })
+      ],
+      edges: graph.edges.slice(0, 1)
+    });
+    const after = [
+      ...view.node.querySelectorAll('g.jp-ForgeLab-GraphView-node')
+    ];
+    expect(after).toEqual(before);
+    expect(after[1].querySelector('.jp-ForgeLab-GraphView-title')).toBe(title);
+    expect(after[2].classList.contains('jp-mod-issue')).toBe(true);
+    expect(after[2].querySelector('title')!.textContent).toContain(
+      'Input x is not connected'
+    );
+    expect(
+      view.node.querySelectorAll('g.jp-ForgeLab-GraphView-edge')
+    ).toHaveLength(1);
+  });
+
+  it('deletes, copies, pastes, undoes and redoes from the keyboard', () => {
+    view.select(['a'], ['e2']);
+    const key = (k: string, init: KeyboardEventInit = {}) =>
+      view.node.dispatchEvent(
+        new KeyboardEvent('keydown', {
+          key: k,
+          bubbles: true,
+          cancelable: true,
+          ...init
+        })
+      );
+    key('c', { ctrlKey: true });
+    key('v', { ctrlKey: true });
+    key('z', { ctrlKey: true });
+    key('z', { ctrlKey: true, shiftKey: true });
+    // Pasting selects what was pasted (nothing here): select again to delete.
+    view.select(['a'], ['e2']);
+    key('Delete');
+    expect(log).toEqual(['paste ["a"]', 'undo', 'redo', 'remove a | e2']);
+    expect(view.selection.nodes.size).toBe(0);
+  });
+
+  it('drops the selection of nodes that disappear and says so', () => {
+    const seen: number[] = [];
+    view.selectionChanged.connect((_, s) => seen.push(s.nodes.size));
+    view.select(['a', 'c']);
+    view.render({
+      nodes: graph.nodes.slice(0, 2),
+      edges: graph.edges.slice(0, 1)
+    });
+    expect([...view.selection.nodes]).toEqual(['a']);
+    expect(seen).toEqual([2, 1]);
+  });
+
+  it('shows a message that says why', () => {
+    view.showMessage('would create a cycle');
+    const message = view.node.querySelector('.jp-ForgeLab-GraphView-message')!;
+    expect(message.textContent).toBe('would create a cycle');
+    expect(message.classList.contains('jp-mod-visible')).toBe(true);
+  });
+});

@@ -1,0 +1,262 @@
+/**
+ * Pure geometry of the graph view: node sizes, port anchors, edge paths, auto-layout and
+ * fitting, kept apart from the DOM so that they can be tested and reused.
+ */
+import * as dagre from 'dagre';
+
+import {
+  DEFAULT_METRICS,
+  IGraphViewMetrics,
+  IPoint,
+  IRect,
+  IViewEdge,
+  IViewNode
+} from './types';
+
+/** The height of a node: title, port rows and detail lines. */
+export function nodeHeight(
+  node: IViewNode,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): number {
+  const rows = Math.max(node.inputs.length, node.outputs.length, 1);
+  return (
+    m.headerHeight +
+    rows * m.portRow +
+    (node.details?.length ?? 0) * m.detailRow +
+    8
+  );
+}
+
+/** The anchor of a port relative to its node's top-left corner. */
+export function portOffset(
+  node: IViewNode,
+  direction: 'in' | 'out',
+  port: string,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): IPoint | null {
+  const ports = direction === 'in' ? node.inputs : node.outputs;
+  const index = ports.findIndex(p => p.name === port);
+  if (index < 0) {
+    return null;
+  }
+  return {
+    x: direction === 'in' ? 0 : m.nodeWidth,
+    y: m.headerHeight + index * m.portRow + m.portRow / 2
+  };
+}
+
+/** A horizontal S-curve from an output anchor to an input anchor. */
+export function edgePath(from: IPoint, to: IPoint): string {
+  const dx = Math.max(30, Math.abs(to.x - from.x) / 2);
+  return `M${from.x},${from.y}C${from.x + dx},${from.y} ${to.x - dx},${to.y} ${to.x},${to.y}`;
+}
+
+/**
+ * Top-left positions of every node: saved positions are kept; the others come from a dagre
+ * layout (left to right) of the whole graph, shifted below the saved ones when there are any.
+ */
+export function layoutPositions(
+  nodes: ReadonlyArray<IViewNode>,
+  edges: ReadonlyArray<IViewEdge>,
+  m: IGraphViewMetrics = DEFAULT_METRICS,
+  force = false
+): Map<string, IPoint> {
+  const positions = new Map<string, IPoint>();
+  const missing = nodes.filter(n => force || !n.position);
+  for (const node of nodes) {
+    if (!force && node.position) {
+      positions.set(node.id, node.position);
+    }
+  }
+  if (!missing.length) {
+    return positions;
+  }
+  const laidOut =
+    missing.length > DAGRE_LIMIT
+      ? layeredLayout(missing, edges, m)
+      : dagreLayout(missing, edges, m);
+  let dy = 0;
+  if (positions.size) {
+    const saved = bounds(
+      nodes.filter(n => positions.has(n.id)),
+      positions,
+      m
+    );
+    dy = saved.y + saved.height + m.rankGap;
+  }
+  for (const [id, p] of laidOut) {
+    positions.set(id, { x: p.x, y: p.y + dy });
+  }
+  return positions;
+}
+
+/**
+ * Above this many nodes the layout uses {@link layeredLayout}: dagre's crossing minimisation
+ * grows too fast to stay interactive (seconds at 500 nodes).
+ */
+export const DAGRE_LIMIT = 150;
+
+/** Top-left positions from dagre (left to right), for small graphs. */
+export function dagreLayout(
+  nodes: ReadonlyArray<IViewNode>,
+  edges: ReadonlyArray<IViewEdge>,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): Map<string, IPoint> {
+  const missing = nodes;
+  const g = new dagre.graphlib.Graph({ multigraph: false });
+  g.setGraph({
+    rankdir: 'LR',
+    ranksep: m.rankGap,
+    nodesep: m.nodeGap,
+    marginx: 0,
+    marginy: 0
+  });
+  g.setDefaultEdgeLabel(() => ({}));
+  const ids = new Set(missing.map(n => n.id));
+  for (const node of missing) {
+    g.setNode(node.id, { width: m.nodeWidth, height: nodeHeight(node, m) });
+  }
+  for (const edge of edges) {
+    if (ids.has(edge.source.node) && ids.has(edge.target.node)) {
+      g.setEdge(edge.source.node, edge.target.node);
+    }
+  }
+  dagre.layout(g);
+  const positions = new Map<string, IPoint>();
+  for (const node of missing) {
+    const laid = g.node(node.id);
+    positions.set(node.id, {
+      x: Math.round(laid.x - m.nodeWidth / 2),
+      y: Math.round(laid.y - laid.height / 2)
+    });
+  }
+  return positions;
+}
+
+/**
+ * A linear-time layered layout for large graphs: each node's column is its longest path from
+ * a source; within a column nodes are ordered by the mean row of their predecessors.
+ */
+export function layeredLayout(
+  nodes: ReadonlyArray<IViewNode>,
+  edges: ReadonlyArray<IViewEdge>,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): Map<string, IPoint> {
+  const ids = new Set(nodes.map(n => n.id));
+  const preds = new Map<string, string[]>(nodes.map(n => [n.id, []]));
+  const succs = new Map<string, string[]>(nodes.map(n => [n.id, []]));
+  for (const e of edges) {
+    if (
+      ids.has(e.source.node) &&
+      ids.has(e.target.node) &&
+      e.source.node !== e.target.node
+    ) {
+      preds.get(e.target.node)!.push(e.source.node);
+      succs.get(e.source.node)!.push(e.target.node);
+    }
+  }
+  // Kahn's order gives ranks; nodes left over (a cycle in a hand-edited file) go last.
+  const indegree = new Map(nodes.map(n => [n.id, preds.get(n.id)!.length]));
+  const order = nodes.filter(n => indegree.get(n.id) === 0).map(n => n.id);
+  const rank = new Map<string, number>();
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i];
+    const r = Math.max(0, ...preds.get(id)!.map(p => (rank.get(p) ?? -1) + 1));
+    rank.set(id, r);
+    for (const s of succs.get(id)!) {
+      indegree.set(s, indegree.get(s)! - 1);
+      if (indegree.get(s) === 0) {
+        order.push(s);
+      }
+    }
+  }
+  const last = Math.max(0, ...rank.values()) + 1;
+  for (const n of nodes) {
+    if (!rank.has(n.id)) {
+      rank.set(n.id, last);
+    }
+  }
+  const columns: IViewNode[][] = [];
+  for (const n of nodes) {
+    (columns[rank.get(n.id)!] ??= []).push(n);
+  }
+  const row = new Map<string, number>();
+  const positions = new Map<string, IPoint>();
+  columns.forEach((column, c) => {
+    const key = (n: IViewNode) => {
+      const rows = preds
+        .get(n.id)!
+        .map(p => row.get(p))
+        .filter((r): r is number => r !== undefined);
+      return rows.length
+        ? rows.reduce((a, b) => a + b, 0) / rows.length
+        : Infinity;
+    };
+    const keys = new Map(column.map(n => [n.id, key(n)]));
+    column.sort((a, b) => keys.get(a.id)! - keys.get(b.id)!);
+    let y = 0;
+    column.forEach((n, i) => {
+      row.set(n.id, i);
+      positions.set(n.id, { x: c * (m.nodeWidth + m.rankGap), y });
+      y += nodeHeight(n, m) + m.nodeGap;
+    });
+  });
+  return positions;
+}
+
+/** The box around the given nodes (a unit box at the origin when there are none). */
+export function bounds(
+  nodes: ReadonlyArray<IViewNode>,
+  positions: ReadonlyMap<string, IPoint>,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): IRect {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const node of nodes) {
+    const p = positions.get(node.id);
+    if (!p) {
+      continue;
+    }
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + m.nodeWidth);
+    y1 = Math.max(y1, p.y + nodeHeight(node, m));
+  }
+  if (x0 === Infinity) {
+    return { x: 0, y: 0, width: 1, height: 1 };
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** The zoom (scale `k`, translation `x`, `y`) that shows `box` centred in a viewport. */
+export function fitTransform(
+  box: IRect,
+  viewport: { width: number; height: number },
+  padding = 40,
+  maxScale = 1.5,
+  minScale = 0.05
+): { k: number; x: number; y: number } {
+  const w = Math.max(1, viewport.width - 2 * padding);
+  const h = Math.max(1, viewport.height - 2 * padding);
+  const k = Math.max(
+    minScale,
+    Math.min(maxScale, w / Math.max(1, box.width), h / Math.max(1, box.height))
+  );
+  return {
+    k,
+    x: viewport.width / 2 - k * (box.x + box.width / 2),
+    y: viewport.height / 2 - k * (box.y + box.height / 2)
+  };
+}
+
+/** Whether two rectangles overlap (for the rubber band and culling). */
+export function intersects(a: IRect, b: IRect): boolean {
+  return (
+    a.x < b.x + b.width &&
+    b.x < a.x + a.width &&
+    a.y < b.y + b.height &&
+    b.y < a.y + a.height
+  );
+}

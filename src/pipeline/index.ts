@@ -1,0 +1,14 @@
+/**
+ * The pipeline editor: document model, validation, views and the Run action.
+ */
+export * from './ydoc';
+export * from './ports';
+export * from './validation';
+export * from './model';
+export * from './catalog';
+export * from './viewdata';
+export * from './palette';
+export * from './properties';
+export * from './editor';
+export * from './run';
+export * from './widget';

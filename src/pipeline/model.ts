@@ -1,0 +1,515 @@
+/**
+ * The pipeline document model: a JupyterLab document model over a shared {@link YPipeline},
+ * with the editing actions the views call and continuous validation.
+ */
+import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { IChangedArgs } from '@jupyterlab/coreutils';
+import {
+  JSONValue,
+  PartialJSONValue,
+  ReadonlyPartialJSONValue
+} from '@lumino/coreutils';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  Connection,
+  dump,
+  Node,
+  Operation,
+  parse,
+  Pipeline,
+  Position
+} from '../formats';
+import { ConnectResult, Graph, IGraphEndpoint } from '../graph';
+import { graphEdge, IPipelineGraphNode, pipelineGraph } from './ports';
+import { IPipelineIssue, pipelineIssues } from './validation';
+import { emptyPipeline, PipelineDocumentChange, YPipeline } from './ydoc';
+
+/** A fragment copied from a pipeline: some nodes and the connections among them. */
+export interface IPipelineClip {
+  /** Marks the clipboard text as ForgeLab's. */
+  format: 'forgelab.pipeline-clip';
+  /** The copied nodes. */
+  nodes: Node[];
+  /** The connections whose two ends were both copied. */
+  connections: Connection[];
+}
+
+/** A pipeline document model; its text is the pipeline's JSON file. */
+export class PipelineModel implements DocumentRegistry.IModel {
+  /** Create a model, on a fresh shared pipeline unless one is given (collaboration). */
+  constructor(options: PipelineModel.IOptions = {}) {
+    this.sharedModel = options.sharedModel ?? new YPipeline();
+    this._collaborative = !!options.collaborationEnabled;
+    if (!options.sharedModel) {
+      this.sharedModel.setSource(emptyPipeline() as unknown as JSONValue);
+    }
+    this.sharedModel.changed.connect(this._onSharedChanged, this);
+  }
+
+  /** The shared pipeline every edit goes through. */
+  readonly sharedModel: YPipeline;
+
+  /** Emitted when the pipeline changes (locally, by undo, or by a collaborator). */
+  get contentChanged(): ISignal<this, void> {
+    return this._contentChanged;
+  }
+
+  /** Emitted when `dirty` or `readOnly` change. */
+  get stateChanged(): ISignal<this, IChangedArgs<any>> {
+    return this._stateChanged;
+  }
+
+  /** Emitted with the ids that changed, so views redraw only those. */
+  get pipelineChanged(): ISignal<this, PipelineModel.IChange> {
+    return this._pipelineChanged;
+  }
+
+  /** Whether the document has unsaved changes. */
+  get dirty(): boolean {
+    return this.sharedModel.dirty;
+  }
+  set dirty(value: boolean) {
+    this.sharedModel.dirty = value;
+  }
+
+  /** Whether edits are refused. */
+  get readOnly(): boolean {
+    return this._readOnly;
+  }
+  set readOnly(value: boolean) {
+    if (value !== this._readOnly) {
+      const oldValue = this._readOnly;
+      this._readOnly = value;
+      this._stateChanged.emit({ name: 'readOnly', oldValue, newValue: value });
+    }
+  }
+
+  /** Pipelines have no kernel. */
+  readonly defaultKernelName = '';
+  /** Pipelines have no kernel language. */
+  readonly defaultKernelLanguage = '';
+
+  /** Whether the shared model is synchronised with collaborators. */
+  get collaborative(): boolean {
+    return this._collaborative;
+  }
+
+  /** Whether the model is disposed. */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * The operations known to the server by id; with it, validation reports unknown operations.
+   */
+  get catalog(): ReadonlyMap<string, Operation> | null {
+    return this._catalog;
+  }
+  set catalog(value: ReadonlyMap<string, Operation> | null) {
+    this._catalog = value;
+    this._issues = null;
+    this._pipelineChanged.emit({
+      nodes: [],
+      connections: [],
+      meta: false,
+      issues: true
+    });
+  }
+
+  /** The pipeline as JSON. */
+  toPipeline(): Pipeline {
+    return this.sharedModel.getPipeline();
+  }
+
+  /** The file's text. */
+  toString(): string {
+    return dump(this.toPipeline());
+  }
+
+  /** Load the file's text; a malformed file throws a FormatError that says where. */
+  fromString(value: string): void {
+    const pipeline = value.trim()
+      ? parse<Pipeline>('pipeline', value)
+      : emptyPipeline();
+    this.sharedModel.setSource(pipeline as unknown as JSONValue);
+    this.sharedModel.clearUndoHistory();
+  }
+
+  /** The pipeline as JSON. */
+  toJSON(): PartialJSONValue {
+    return this.toPipeline() as unknown as PartialJSONValue;
+  }
+
+  /** Load a pipeline JSON object. */
+  fromJSON(value: ReadonlyPartialJSONValue): void {
+    this.fromString(JSON.stringify(value));
+  }
+
+  /** The graph of the current pipeline (cached until the next change). */
+  get graph(): Graph<IPipelineGraphNode> {
+    if (!this._graph) {
+      this._graph = pipelineGraph(
+        this.sharedModel.getNodes(),
+        this.sharedModel.getConnections()
+      ).graph;
+    }
+    return this._graph;
+  }
+
+  /** Every issue of the pipeline (cached until the next change). */
+  get issues(): IPipelineIssue[] {
+    if (!this._issues) {
+      this._issues = pipelineIssues(this.toPipeline(), this._catalog);
+    }
+    return this._issues;
+  }
+
+  /** The issues by node id. */
+  issuesByNode(): Map<string, IPipelineIssue[]> {
+    const map = new Map<string, IPipelineIssue[]>();
+    for (const issue of this.issues) {
+      if (issue.node) {
+        map.set(issue.node, [...(map.get(issue.node) ?? []), issue]);
+      }
+    }
+    return map;
+  }
+
+  /** The node with `id`. */
+  getNode(id: string): Node | undefined {
+    return this.sharedModel.getNode(id);
+  }
+
+  /** An unused node id derived from `base` (`train`, `train_2`, ...). */
+  uniqueId(base: string): string {
+    const stem =
+      base.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
+    let id = stem;
+    for (let i = 2; this.sharedModel.getNode(id); i++) {
+      id = `${stem}_${i}`;
+    }
+    return id;
+  }
+
+  /** Add an instance of `operation` with its default attribute values; returns its id. */
+  addOperation(operation: Operation, position?: Position): string {
+    const id = this.uniqueId(operation.source?.function ?? operation.name);
+    const attributes: Record<string, unknown> = {};
+    for (const a of operation.attributes ?? []) {
+      if (a.default !== undefined) {
+        attributes[a.name] = a.default;
+      }
+    }
+    const node: Node = { id, kind: 'operation', operation, attributes };
+    if (position) {
+      node.position = position;
+    }
+    this._edit(() => this.sharedModel.setNode(node));
+    return id;
+  }
+
+  /** Add a pipeline Input (`kind: 'input'`) or Output node; returns its id. */
+  addTerminal(kind: 'input' | 'output', position?: Position): string {
+    const id = this.uniqueId(kind);
+    const node: Node = { id, kind, name: id.replace(/[^A-Za-z0-9_]/g, '_') };
+    if (position) {
+      node.position = position;
+    }
+    this._edit(() => this.sharedModel.setNode(node));
+    return id;
+  }
+
+  /** Remove nodes and their connections, in one undoable step. */
+  removeNodes(ids: Iterable<string>): void {
+    this._edit(() => {
+      for (const id of ids) {
+        this.sharedModel.deleteNode(id);
+      }
+    });
+  }
+
+  /** Remove connections by id. */
+  removeConnections(ids: Iterable<string>): void {
+    this._edit(() => {
+      for (const id of ids) {
+        this.sharedModel.deleteConnection(id);
+      }
+    });
+  }
+
+  /** Why `source → target` cannot be wired, or `null` when it can. */
+  checkConnection(
+    source: IGraphEndpoint,
+    target: IGraphEndpoint
+  ): string | null {
+    return this.graph.checkConnection(source, target);
+  }
+
+  /** Wire an output port to an input port, or say why not. */
+  connect(source: IGraphEndpoint, target: IGraphEndpoint): ConnectResult {
+    const connection: Connection = {
+      source: { node: source.node, port: source.port },
+      target: { node: target.node, port: target.port }
+    };
+    const edge = graphEdge(connection);
+    if (this.graph.edge(edge.id)) {
+      return { ok: false, reason: 'These ports are already connected.' };
+    }
+    const reason = this.readOnly
+      ? 'The pipeline is read-only.'
+      : this.checkConnection(source, target);
+    if (reason) {
+      return { ok: false, reason };
+    }
+    this._edit(() => this.sharedModel.setConnection(connection));
+    return { ok: true, edge };
+  }
+
+  /** Move nodes (positions in canvas coordinates), in one undoable step. */
+  moveNodes(positions: ReadonlyMap<string, Position>): void {
+    this._edit(() => {
+      for (const [id, position] of positions) {
+        const node = this.sharedModel.getNode(id);
+        if (node) {
+          this.sharedModel.setNode({
+            ...node,
+            position: { x: Math.round(position.x), y: Math.round(position.y) }
+          });
+        }
+      }
+    });
+  }
+
+  /** Set (or with `undefined`, clear) an attribute value of an operation node. */
+  setAttribute(id: string, name: string, value: unknown): void {
+    this._updateNode(id, node => {
+      const attributes = {
+        ...((node.attributes ?? {}) as Record<string, unknown>)
+      };
+      if (value === undefined) {
+        delete attributes[name];
+      } else {
+        attributes[name] = value;
+      }
+      return { ...node, attributes };
+    });
+  }
+
+  /** Set (or with `''`/`undefined`, clear) a reference of an operation node. */
+  setReference(id: string, name: string, value: string | undefined): void {
+    this._updateNode(id, node => {
+      const references = { ...(node.references ?? {}) };
+      if (value) {
+        references[name] = value;
+      } else {
+        delete references[name];
+      }
+      return { ...node, references };
+    });
+  }
+
+  /** Set the display label of a node (empty: no label). */
+  setLabel(id: string, label: string): void {
+    this._updateNode(id, node => {
+      const next = { ...node };
+      if (label.trim()) {
+        next.label = label.trim();
+      } else {
+        delete next.label;
+      }
+      return next;
+    });
+  }
+
+  /** Set a field of an Input or Output node (`name`, `type`, `source`, `storage`). */
+  setTerminalField(
+    id: string,
+    field: 'name' | 'type' | 'source' | 'storage',
+    value: string
+  ): void {
+    this._updateNode(id, node => {
+      const next = { ...node } as Record<string, unknown>;
+      if (value || field === 'name') {
+        next[field] = value;
+      } else {
+        delete next[field];
+      }
+      return next as Node;
+    });
+  }
+
+  /** The nodes `ids` and the connections among them, for the clipboard. */
+  copy(ids: Iterable<string>): IPipelineClip {
+    const wanted = new Set(ids);
+    return {
+      format: 'forgelab.pipeline-clip',
+      nodes: this.sharedModel.getNodes().filter(n => wanted.has(n.id)),
+      connections: this.sharedModel
+        .getConnections()
+        .filter(c => wanted.has(c.source.node) && wanted.has(c.target.node))
+    };
+  }
+
+  /** Paste a clip with fresh ids, shifted by `offset`; returns the new ids. */
+  paste(clip: IPipelineClip, offset: Position = { x: 40, y: 40 }): string[] {
+    const ids = new Map<string, string>();
+    this._edit(() => {
+      for (const node of clip.nodes) {
+        const id = this.uniqueId(node.id);
+        ids.set(node.id, id);
+        const copy: Node = { ...node, id };
+        if (node.position) {
+          copy.position = {
+            x: node.position.x + offset.x,
+            y: node.position.y + offset.y
+          };
+        }
+        this.sharedModel.setNode(copy);
+      }
+      for (const c of clip.connections) {
+        const source = { node: ids.get(c.source.node)!, port: c.source.port };
+        const target = { node: ids.get(c.target.node)!, port: c.target.port };
+        this.sharedModel.setConnection({ source, target });
+      }
+    });
+    return [...ids.values()];
+  }
+
+  /** Undo the last edit; returns whether there was one. */
+  undo(): boolean {
+    return this.sharedModel.undo();
+  }
+
+  /** Redo the last undone edit. */
+  redo(): boolean {
+    return this.sharedModel.redo();
+  }
+
+  /** Release the shared model's listeners and the shared model. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.sharedModel.changed.disconnect(this._onSharedChanged, this);
+    this.sharedModel.dispose();
+    Signal.clearData(this);
+  }
+
+  private _updateNode(id: string, change: (node: Node) => Node): void {
+    const node = this.sharedModel.getNode(id);
+    if (!node) {
+      throw new Error(`There is no node '${id}' in this pipeline.`);
+    }
+    this._edit(() => this.sharedModel.setNode(change(node)));
+  }
+
+  /** Apply a local edit as one undo step and mark the document dirty. */
+  private _edit(f: () => void): void {
+    if (this.readOnly) {
+      return;
+    }
+    this.sharedModel.stopCapturing();
+    this.sharedModel.transact(f);
+    this.sharedModel.stopCapturing();
+    this.dirty = true;
+  }
+
+  private _onSharedChanged(_: YPipeline, change: PipelineDocumentChange): void {
+    if (change.pipelineChange) {
+      this._graph = null;
+      this._issues = null;
+      this._pipelineChanged.emit({ ...change.pipelineChange, issues: true });
+      this._contentChanged.emit();
+    }
+    for (const state of change.stateChange ?? []) {
+      if (state.oldValue !== state.newValue) {
+        this._stateChanged.emit({
+          name: state.name,
+          oldValue: state.oldValue,
+          newValue: state.newValue
+        });
+      }
+    }
+  }
+
+  private _catalog: ReadonlyMap<string, Operation> | null = null;
+  private _graph: Graph<IPipelineGraphNode> | null = null;
+  private _issues: IPipelineIssue[] | null = null;
+  private _readOnly = false;
+  private _isDisposed = false;
+  private _collaborative: boolean;
+  private _contentChanged = new Signal<this, void>(this);
+  private _stateChanged = new Signal<this, IChangedArgs<any>>(this);
+  private _pipelineChanged = new Signal<this, PipelineModel.IChange>(this);
+}
+
+/** The {@link PipelineModel} namespace. */
+export namespace PipelineModel {
+  /** Options of a pipeline model. */
+  export interface IOptions {
+    /** A shared pipeline to bind to (given by the collaboration provider). */
+    sharedModel?: YPipeline;
+    /** Whether the shared model is synchronised with collaborators. */
+    collaborationEnabled?: boolean;
+  }
+
+  /** What changed: ids of nodes and connections, the header, the issues. */
+  export interface IChange {
+    /** Ids of nodes added, changed or removed. */
+    nodes: string[];
+    /** Ids of connections added or removed. */
+    connections: string[];
+    /** Whether name, description or metadata changed. */
+    meta: boolean;
+    /** Whether the issues may have changed. */
+    issues: boolean;
+  }
+}
+
+/** Creates pipeline models for the document registry. */
+export class PipelineModelFactory implements DocumentRegistry.IModelFactory<PipelineModel> {
+  /** Create the factory; `collaborative` when a collaboration provider will bind the models. */
+  constructor(options: { collaborative?: boolean } = {}) {
+    this.collaborative = !!options.collaborative;
+  }
+
+  /** The factory's name, used by widget factories. */
+  readonly name = 'forgelab-pipeline-model';
+  /** Pipelines are stored as files. */
+  readonly contentType = 'file';
+  /** Pipelines are read as text. */
+  readonly fileFormat = 'text';
+  /** Whether models share their document with collaborators. */
+  readonly collaborative: boolean;
+
+  /** Whether the factory is disposed. */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Dispose the factory. */
+  dispose(): void {
+    this._isDisposed = true;
+  }
+
+  /** Pipelines have no language. */
+  preferredLanguage(): string {
+    return '';
+  }
+
+  /** Create a model, bound to the shared model the registry gives (if any). */
+  createNew(options: DocumentRegistry.IModelOptions<any> = {}): PipelineModel {
+    const shared =
+      options.sharedModel instanceof YPipeline
+        ? options.sharedModel
+        : undefined;
+    return new PipelineModel({
+      sharedModel: shared,
+      collaborationEnabled: options.collaborationEnabled
+    });
+  }
+
+  private _isDisposed = false;
+}

@@ -1,0 +1,131 @@
+/**
+ * The palette of the pipeline editor: a searchable list of operations plus Input and Output,
+ * added by clicking or by dragging onto the canvas.
+ */
+import { Widget } from '@lumino/widgets';
+
+import { Operation } from '../formats';
+import { OperationCatalog } from './catalog';
+
+/** The drag-and-drop MIME type of a palette item (its JSON). */
+export const PALETTE_MIME = 'application/x-forgelab-palette-item';
+
+/** What a palette item adds. */
+export type PaletteItem =
+  | { kind: 'input' }
+  | { kind: 'output' }
+  | { kind: 'operation'; operation: Operation };
+
+/** A searchable list of what can be added to a pipeline. */
+export class PaletteView extends Widget {
+  /** Create a palette over `catalog`; `onAdd` is called when an item is clicked. */
+  constructor(
+    private readonly _catalog: OperationCatalog,
+    private readonly _onAdd: (item: PaletteItem) => void
+  ) {
+    super();
+    this.addClass('jp-ForgeLab-Palette');
+    this._search = document.createElement('input');
+    this._search.type = 'search';
+    this._search.placeholder = 'Search operations';
+    this._search.className = 'jp-ForgeLab-Palette-search jp-mod-styled';
+    this._search.setAttribute('aria-label', 'Search operations');
+    this._search.addEventListener('input', () => this._draw());
+    this._list = document.createElement('ul');
+    this._list.className = 'jp-ForgeLab-Palette-list';
+    this._status = document.createElement('div');
+    this._status.className = 'jp-ForgeLab-Palette-status';
+    this.node.append(this._search, this._status, this._list);
+    this._catalog.changed.connect(this._draw, this);
+    this._draw();
+  }
+
+  /** Stop following the catalog. */
+  dispose(): void {
+    if (!this.isDisposed) {
+      this._catalog.changed.disconnect(this._draw, this);
+      super.dispose();
+    }
+  }
+
+  private _draw(): void {
+    const query = this._search.value;
+    const catalog = this._catalog;
+    this._list.textContent = '';
+    const items: [string, string, PaletteItem][] = [];
+    const terms = query.toLowerCase();
+    if (!terms || 'input'.includes(terms)) {
+      items.push(['Input', 'A value given to the pipeline', { kind: 'input' }]);
+    }
+    if (!terms || 'output'.includes(terms)) {
+      items.push([
+        'Output',
+        'A value the pipeline produces',
+        { kind: 'output' }
+      ]);
+    }
+    for (const operation of catalog.search(query)) {
+      items.push([
+        operation.name,
+        operation.description ?? operation.id,
+        { kind: 'operation', operation }
+      ]);
+    }
+    for (const [name, caption, item] of items) {
+      const li = document.createElement('li');
+      li.className = `jp-ForgeLab-Palette-item jp-ForgeLab-mod-${item.kind}`;
+      li.draggable = true;
+      li.title = caption;
+      li.dataset.name = name;
+      li.tabIndex = 0;
+      const label = document.createElement('span');
+      label.className = 'jp-ForgeLab-Palette-name';
+      label.textContent = name;
+      li.appendChild(label);
+      if (item.kind === 'operation' && item.operation.category) {
+        const category = document.createElement('span');
+        category.className = 'jp-ForgeLab-Palette-category';
+        category.textContent = item.operation.category;
+        li.appendChild(category);
+      }
+      li.addEventListener('click', () => this._onAdd(item));
+      li.addEventListener('keydown', event => {
+        if (event.key === 'Enter') {
+          this._onAdd(item);
+        }
+      });
+      li.addEventListener('dragstart', event => {
+        event.dataTransfer?.setData(PALETTE_MIME, JSON.stringify(item));
+        event.dataTransfer?.setData('text/plain', name);
+        if (event.dataTransfer) {
+          event.dataTransfer.effectAllowed = 'copy';
+        }
+      });
+      this._list.appendChild(li);
+    }
+    const status = this._status;
+    status.classList.toggle('jp-mod-error', catalog.state === 'error');
+    status.textContent =
+      catalog.state === 'loading'
+        ? 'Loading operations…'
+        : catalog.state === 'error'
+          ? catalog.error
+          : catalog.state === 'ready' && !catalog.operations.length
+            ? 'The server knows no operations yet; define one as a Python function in a .py file.'
+            : query && items.length === 0
+              ? `Nothing matches “${query}”.`
+              : '';
+    if (catalog.state === 'error') {
+      const retry = document.createElement('button');
+      retry.className = 'jp-Button jp-mod-styled jp-mod-reject';
+      retry.textContent = 'Retry';
+      retry.addEventListener('click', () => void catalog.refresh());
+      status.appendChild(document.createElement('br'));
+      status.appendChild(retry);
+    }
+  }
+
+  private _search: HTMLInputElement;
+  private _list: HTMLUListElement;
+  private _status: HTMLDivElement;
+}

@@ -1,0 +1,309 @@
+/**
+ * The property panel of the pipeline editor: the selected node's label, typed attribute fields
+ * with validation, references and, for Input and Output nodes, their name and type.
+ */
+import { Widget } from '@lumino/widgets';
+
+import { Attribute, Node, Reference } from '../formats';
+import { PipelineModel } from './model';
+import { attributeValueProblem } from './validation';
+
+/** Read a field's text as a value of `attribute`, or say why it is not one. */
+export function parseAttributeInput(
+  attribute: Attribute,
+  text: string
+): { value: unknown } | { error: string } {
+  if (attribute.type === 'bool') {
+    return { value: text === 'true' };
+  }
+  if (text.trim() === '' && attribute.type !== 'str') {
+    return { value: undefined };
+  }
+  let value: unknown = text;
+  if (attribute.type === 'int' || attribute.type === 'float') {
+    value = Number(text);
+  } else if (attribute.type === 'choice') {
+    value = (attribute.choices ?? []).find(c => JSON.stringify(c) === text);
+  } else if (attribute.type === 'json') {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return { error: `is not valid JSON (${(error as Error).message})` };
+    }
+  }
+  const problem = attributeValueProblem(attribute, value);
+  return problem ? { error: problem } : { value };
+}
+
+/** Why a reference value is not acceptable, or `null`. */
+export function referenceProblem(
+  reference: Reference,
+  value: string
+): string | null {
+  if (!value) {
+    return reference.optional ? null : 'is required';
+  }
+  if (reference.kind === 'architecture' && !value.endsWith('.arch.json')) {
+    return 'must be the path of an *.arch.json file';
+  }
+  return null;
+}
+
+/** Shows and edits the selected node; every edit goes through the model. */
+export class PropertyPanel extends Widget {
+  /** Create a panel for `model`. */
+  constructor(private readonly _model: PipelineModel) {
+    super();
+    this.addClass('jp-ForgeLab-Properties');
+    this._model.pipelineChanged.connect(this._onChanged, this);
+    this._draw();
+  }
+
+  /** The id of the node shown, or `null`. */
+  get nodeId(): string | null {
+    return this._nodeId;
+  }
+  set nodeId(value: string | null) {
+    if (value !== this._nodeId) {
+      this._nodeId = value;
+      this._draw();
+    }
+  }
+
+  /** Stop following the model. */
+  dispose(): void {
+    if (!this.isDisposed) {
+      this._model.pipelineChanged.disconnect(this._onChanged, this);
+      super.dispose();
+    }
+  }
+
+  private _onChanged(_: PipelineModel, change: PipelineModel.IChange): void {
+    if (!this._nodeId) {
+      return;
+    }
+    // Do not rebuild the form under the user's cursor; their own edit is already in it.
+    const typing =
+      this.node.contains(document.activeElement) &&
+      change.nodes.includes(this._nodeId);
+    if (!typing || !this._model.getNode(this._nodeId)) {
+      this._draw();
+    }
+  }
+
+  private _draw(): void {
+    this.node.textContent = '';
+    const node = this._nodeId ? this._model.getNode(this._nodeId) : undefined;
+    if (!node) {
+      const hint = document.createElement('p');
+      hint.className = 'jp-ForgeLab-Properties-hint';
+      hint.textContent = 'Select a node to see and edit its properties.';
+      this.node.appendChild(hint);
+      return;
+    }
+    const heading = document.createElement('h3');
+    heading.textContent =
+      node.kind === 'operation'
+        ? (node.operation?.name ?? node.id)
+        : node.kind === 'input'
+          ? 'Input'
+          : 'Output';
+    this.node.appendChild(heading);
+    if (node.kind === 'operation' && node.operation?.description) {
+      const p = document.createElement('p');
+      p.className = 'jp-ForgeLab-Properties-description';
+      p.textContent = node.operation.description;
+      this.node.appendChild(p);
+    }
+    this._text(
+      'Label',
+      node.label ?? '',
+      'label',
+      value => this._model.setLabel(node.id, value),
+      () => null
+    );
+    if (node.kind === 'operation') {
+      this._operationFields(node);
+    } else {
+      this._text(
+        'Name',
+        node.name ?? '',
+        'name',
+        v => this._model.setTerminalField(node.id, 'name', v),
+        v =>
+          /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)
+            ? null
+            : 'must be a Python identifier'
+      );
+      this._text(
+        'Type',
+        node.type ?? '',
+        'type',
+        v => this._model.setTerminalField(node.id, 'type', v),
+        () => null
+      );
+      if (node.kind === 'input') {
+        this._text(
+          'Source',
+          node.source ?? '',
+          'source',
+          v => this._model.setTerminalField(node.id, 'source', v),
+          () => null,
+          'artifact URI or path; empty: given at run time'
+        );
+      } else {
+        this._text(
+          'Storage',
+          node.storage ?? '',
+          'storage',
+          v => this._model.setTerminalField(node.id, 'storage', v),
+          () => null,
+          "the execution's default"
+        );
+      }
+    }
+    const issues = this._model.issuesByNode().get(node.id) ?? [];
+    if (issues.length) {
+      const list = document.createElement('ul');
+      list.className = 'jp-ForgeLab-Properties-issues';
+      for (const issue of issues) {
+        const li = document.createElement('li');
+        li.textContent = issue.message;
+        list.appendChild(li);
+      }
+      this.node.appendChild(list);
+    }
+  }
+
+  private _operationFields(node: Node): void {
+    const op = node.operation!;
+    const values = (node.attributes ?? {}) as Record<string, unknown>;
+    for (const attribute of op.attributes ?? []) {
+      this._attributeField(node.id, attribute, values[attribute.name]);
+    }
+    for (const reference of op.references ?? []) {
+      this._text(
+        `${reference.name} (${reference.kind})`,
+        node.references?.[reference.name] ?? '',
+        `ref-${reference.name}`,
+        v => this._model.setReference(node.id, reference.name, v),
+        v => referenceProblem(reference, v),
+        reference.kind === 'architecture'
+          ? 'path/to/net.arch.json'
+          : 'artifact URI'
+      );
+    }
+  }
+
+  private _row(
+    label: string,
+    field: HTMLElement,
+    description?: string
+  ): HTMLDivElement {
+    const row = document.createElement('label');
+    row.className = 'jp-ForgeLab-Properties-field';
+    const name = document.createElement('span');
+    name.className = 'jp-ForgeLab-Properties-label';
+    name.textContent = label;
+    row.append(name, field);
+    if (description) {
+      row.title = description;
+    }
+    const error = document.createElement('div');
+    error.className = 'jp-ForgeLab-Properties-error';
+    const box = document.createElement('div');
+    box.append(row, error);
+    this.node.appendChild(box);
+    return error;
+  }
+
+  private _text(
+    label: string,
+    value: string,
+    name: string,
+    set: (value: string) => void,
+    check: (value: string) => string | null,
+    placeholder = ''
+  ): void {
+    const input = document.createElement('input');
+    input.className = 'jp-mod-styled';
+    input.name = name;
+    input.value = value;
+    input.placeholder = placeholder;
+    const error = this._row(label, input);
+    input.addEventListener('change', () => {
+      const problem = check(input.value.trim());
+      error.textContent = problem ? `${label} ${problem}.` : '';
+      input.classList.toggle('jp-mod-invalid', !!problem);
+      if (!problem) {
+        set(input.value.trim());
+      }
+    });
+  }
+
+  private _attributeField(
+    id: string,
+    attribute: Attribute,
+    value: unknown
+  ): void {
+    let field: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+    const shown = value ?? attribute.default;
+    if (attribute.type === 'bool') {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = shown === true;
+      field = box;
+    } else if (attribute.type === 'choice') {
+      const select = document.createElement('select');
+      for (const choice of attribute.choices ?? []) {
+        const option = document.createElement('option');
+        option.value = JSON.stringify(choice);
+        option.textContent =
+          typeof choice === 'string' ? choice : JSON.stringify(choice);
+        select.appendChild(option);
+      }
+      select.value = JSON.stringify(shown);
+      field = select;
+    } else if (attribute.type === 'json') {
+      const area = document.createElement('textarea');
+      area.value = shown === undefined ? '' : JSON.stringify(shown, null, 1);
+      field = area;
+    } else {
+      const input = document.createElement('input');
+      input.type = attribute.type === 'str' ? 'text' : 'number';
+      if (attribute.type === 'int') {
+        input.step = '1';
+      } else if (attribute.type === 'float') {
+        input.step = 'any';
+      }
+      if (attribute.minimum !== undefined) {
+        input.min = String(attribute.minimum);
+      }
+      if (attribute.maximum !== undefined) {
+        input.max = String(attribute.maximum);
+      }
+      input.value = shown === undefined ? '' : String(shown);
+      field = input;
+    }
+    field.classList.add('jp-mod-styled');
+    field.name = `attr-${attribute.name}`;
+    const label = `${attribute.name}${attribute.required ? ' *' : ''}`;
+    const error = this._row(label, field, attribute.description);
+    field.addEventListener('change', () => {
+      const text =
+        field instanceof HTMLInputElement && field.type === 'checkbox'
+          ? String(field.checked)
+          : field.value;
+      const parsed = parseAttributeInput(attribute, text);
+      field.classList.toggle('jp-mod-invalid', 'error' in parsed);
+      if ('error' in parsed) {
+        error.textContent = `${attribute.name} ${parsed.error}.`;
+      } else {
+        error.textContent = '';
+        this._model.setAttribute(id, attribute.name, parsed.value);
+      }
+    });
+  }
+
+  private _nodeId: string | null = null;
+}

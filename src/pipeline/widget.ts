@@ -1,0 +1,148 @@
+/**
+ * The pipeline document widget and its factory: a {@link PipelineEditor} in a JupyterLab
+ * document, with a toolbar (Run, Fit, Arrange, Undo, Redo).
+ */
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import {
+  ABCWidgetFactory,
+  DocumentRegistry,
+  DocumentWidget
+} from '@jupyterlab/docregistry';
+import {
+  redoIcon,
+  runIcon,
+  ToolbarButton,
+  undoIcon
+} from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
+
+import { IForgeLab } from '../tokens';
+import { OperationCatalog } from './catalog';
+import { PipelineEditor } from './editor';
+import { PipelineModel } from './model';
+import { RunError, runPipeline } from './run';
+
+/** A pipeline opened as a document. */
+export class PipelineDocumentWidget extends DocumentWidget<
+  PipelineEditor,
+  PipelineModel
+> {
+  /** Create the widget; `forgelab` supplies the server and the default adapters for Run. */
+  constructor(
+    options: DocumentWidget.IOptions<PipelineEditor, PipelineModel>,
+    private readonly _forgelab: IForgeLab
+  ) {
+    super(options);
+    this.addClass('jp-ForgeLab-PipelineDocument');
+    const button = (
+      name: string,
+      label: string,
+      tooltip: string,
+      onClick: () => void,
+      icon?: any
+    ) =>
+      this.toolbar.addItem(
+        name,
+        new ToolbarButton({
+          label: icon ? undefined : label,
+          icon,
+          tooltip,
+          onClick
+        })
+      );
+    button(
+      'run',
+      'Run',
+      'Run the pipeline with the default compute and storage',
+      () => void this.run(),
+      runIcon
+    );
+    button(
+      'undo',
+      'Undo',
+      'Undo (Ctrl+Z)',
+      () => this.content.model.undo(),
+      undoIcon
+    );
+    button(
+      'redo',
+      'Redo',
+      'Redo (Ctrl+Shift+Z)',
+      () => this.content.model.redo(),
+      redoIcon
+    );
+    button('fit', 'Fit', 'Show the whole pipeline (F)', () =>
+      this.content.canvas.fit()
+    );
+    button('arrange', 'Arrange', 'Lay the pipeline out again', () =>
+      this.content.canvas.arrange()
+    );
+  }
+
+  /**
+   * Submit the pipeline (with unsaved edits) using the default adapters from the settings;
+   * says readably why when the server refuses.
+   */
+  async run(): Promise<string | null> {
+    const settings = this._forgelab.settings;
+    try {
+      const execution = await runPipeline(this._forgelab.server, {
+        pipeline: this.content.model.toPipeline(),
+        path: this.context.path,
+        compute: settings.defaultCompute,
+        storage: settings.defaultStorage
+      });
+      Notification.success(
+        `Execution ${execution.id} started on ${settings.defaultCompute}.`,
+        { autoClose: 5000 }
+      );
+      return execution.id;
+    } catch (error) {
+      const issues = error instanceof RunError ? error.issues : [];
+      const body = document.createElement('div');
+      body.className = 'jp-ForgeLab-RunError';
+      body.textContent = (error as Error).message;
+      if (issues.length) {
+        const list = document.createElement('ul');
+        for (const issue of issues) {
+          const li = document.createElement('li');
+          li.textContent = `${issue.node ? `${issue.node}: ` : ''}${issue.message}`;
+          list.appendChild(li);
+        }
+        body.appendChild(list);
+      }
+      await showDialog({
+        title: 'The pipeline could not be run',
+        body: new Widget({ node: body }),
+        buttons: [Dialog.okButton()]
+      });
+      return null;
+    }
+  }
+}
+
+/** Creates pipeline editors for `*.pipeline.json` documents. */
+export class PipelineWidgetFactory extends ABCWidgetFactory<
+  PipelineDocumentWidget,
+  PipelineModel
+> {
+  /** Create the factory; one operation catalog is shared by every editor. */
+  constructor(
+    options: DocumentRegistry.IWidgetFactoryOptions<PipelineDocumentWidget>,
+    private readonly _forgelab: IForgeLab,
+    readonly catalog: OperationCatalog
+  ) {
+    super(options);
+  }
+
+  /** Create an editor for a document context. */
+  protected createNewWidget(
+    context: DocumentRegistry.IContext<PipelineModel>
+  ): PipelineDocumentWidget {
+    const content = new PipelineEditor({
+      model: context.model,
+      catalog: this.catalog
+    });
+    return new PipelineDocumentWidget({ context, content }, this._forgelab);
+  }
+}

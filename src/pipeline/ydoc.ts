@@ -1,0 +1,265 @@
+/**
+ * The shared (Yjs) form of a pipeline document.
+ *
+ * Nodes and connections live in two `Y.Map`s keyed by id, so that two people editing different
+ * nodes never conflict, and concurrent edits of one node resolve to one of them on every peer.
+ * Each entry carries a sequence number that keeps the file's order stable across round trips.
+ */
+import { DocumentChange, YDocument } from '@jupyter/ydoc';
+import { JSONObject, JSONValue } from '@lumino/coreutils';
+import * as Y from 'yjs';
+
+import { Connection, Node, Pipeline } from '../formats';
+import { edgeId } from '../graph';
+
+/** What changed in a pipeline: ids of the nodes and connections touched, and the header. */
+export interface IPipelineChange {
+  /** Ids of the nodes added, changed or removed. */
+  nodes: string[];
+  /** Ids of the connections added or removed. */
+  connections: string[];
+  /** Whether the name, description or metadata changed. */
+  meta: boolean;
+}
+
+/** The change signalled by {@link YPipeline}. */
+export type PipelineDocumentChange = DocumentChange & {
+  /** Set when the pipeline itself (not only the document state) changed. */
+  pipelineChange?: IPipelineChange;
+};
+
+interface IEntry<T> {
+  seq: number;
+  value: T;
+}
+
+/** The id a connection is stored under: the one in the file, or its endpoints. */
+export function connectionKey(connection: Connection): string {
+  return connection.id ?? edgeId(connection.source, connection.target);
+}
+
+/** An empty, valid pipeline. */
+export function emptyPipeline(name?: string): Pipeline {
+  return name
+    ? {
+        format: 'forgelab.pipeline',
+        version: 1,
+        name,
+        nodes: [],
+        connections: []
+      }
+    : { format: 'forgelab.pipeline', version: 1, nodes: [], connections: [] };
+}
+
+/** A pipeline document shared through Yjs; its source is the pipeline's JSON object. */
+export class YPipeline extends YDocument<PipelineDocumentChange> {
+  /** Create the shared pipeline, on a new Y.Doc or on `options.ydoc` (collaboration). */
+  constructor(options?: YDocument.IOptions) {
+    super(options);
+    this._nodes = this.ydoc.getMap('nodes');
+    this._connections = this.ydoc.getMap('connections');
+    this._meta = this.ydoc.getMap('meta');
+    this.undoManager.addToScope([this._nodes, this._connections, this._meta]);
+    this._nodes.observe(this._onNodes);
+    this._connections.observe(this._onConnections);
+    this._meta.observe(this._onMeta);
+  }
+
+  /** The version of this shared model's layout. */
+  readonly version = '1.0.0';
+
+  /** The node ids, in file order. */
+  get nodeIds(): string[] {
+    return sortedKeys(this._nodes);
+  }
+
+  /** The connection ids, in file order. */
+  get connectionIds(): string[] {
+    return sortedKeys(this._connections);
+  }
+
+  /** The node with `id` (treat as immutable: change it with {@link setNode}). */
+  getNode(id: string): Node | undefined {
+    return this._nodes.get(id)?.value;
+  }
+
+  /** The connection with `id` (immutable). */
+  getConnection(id: string): Connection | undefined {
+    return this._connections.get(id)?.value;
+  }
+
+  /** Every node, in file order. */
+  getNodes(): Node[] {
+    return this.nodeIds.map(id => this._nodes.get(id)!.value);
+  }
+
+  /** Every connection, in file order. */
+  getConnections(): Connection[] {
+    return this.connectionIds.map(id => this._connections.get(id)!.value);
+  }
+
+  /** Add or replace a node, keeping its place in the file. */
+  setNode(node: Node): void {
+    const seq = this._nodes.get(node.id)?.seq ?? this._nextSeq(this._nodes);
+    this.transact(() => this._nodes.set(node.id, { seq, value: node }));
+  }
+
+  /** Remove a node and every connection touching it, in one undoable step. */
+  deleteNode(id: string): void {
+    this.transact(() => {
+      for (const key of this.connectionIds) {
+        const c = this._connections.get(key)!.value;
+        if (c.source.node === id || c.target.node === id) {
+          this._connections.delete(key);
+        }
+      }
+      this._nodes.delete(id);
+    });
+  }
+
+  /** Add a connection (no validation here: the document model checks first). */
+  setConnection(connection: Connection): void {
+    const key = connectionKey(connection);
+    const seq =
+      this._connections.get(key)?.seq ?? this._nextSeq(this._connections);
+    this.transact(() => this._connections.set(key, { seq, value: connection }));
+  }
+
+  /** Remove a connection. */
+  deleteConnection(id: string): void {
+    this.transact(() => this._connections.delete(id));
+  }
+
+  /** A header field: `name`, `description` or `metadata`. */
+  getMeta<K extends 'name' | 'description' | 'metadata'>(
+    key: K
+  ): Pipeline[K] | undefined {
+    return this._meta.get(key) as Pipeline[K] | undefined;
+  }
+
+  /** Set or (with `undefined`) remove a header field. */
+  setMeta<K extends 'name' | 'description' | 'metadata'>(
+    key: K,
+    value: Pipeline[K] | undefined
+  ): void {
+    this.transact(() => {
+      if (value === undefined) {
+        this._meta.delete(key);
+      } else {
+        this._meta.set(key, value);
+      }
+    });
+  }
+
+  /** The pipeline as JSON (the shared-document interface's name for {@link getPipeline}). */
+  getSource(): JSONObject {
+    return this.getPipeline() as unknown as JSONObject;
+  }
+
+  /** The pipeline as its file's JSON, keys in the schema's order. */
+  getPipeline(): Pipeline {
+    const result: Record<string, unknown> = {
+      format: 'forgelab.pipeline',
+      version: 1
+    };
+    for (const key of ['name', 'description'] as const) {
+      if (this._meta.has(key)) {
+        result[key] = this._meta.get(key);
+      }
+    }
+    result.nodes = this.getNodes();
+    result.connections = this.getConnections();
+    if (this._meta.has('metadata')) {
+      result.metadata = this._meta.get('metadata');
+    }
+    return result as unknown as Pipeline;
+  }
+
+  /**
+   * Replace the whole pipeline (loading a file); not undoable, since undoing a load would
+   * leave an empty document.
+   */
+  setSource(value: Pipeline | JSONValue): void {
+    const pipeline = value as unknown as Pipeline;
+    this.transact(() => {
+      this._nodes.clear();
+      this._connections.clear();
+      this._meta.clear();
+      for (const key of ['name', 'description', 'metadata'] as const) {
+        if (pipeline[key] !== undefined) {
+          this._meta.set(key, pipeline[key]);
+        }
+      }
+      (pipeline.nodes ?? []).forEach((node, seq) =>
+        this._nodes.set(node.id, { seq, value: node })
+      );
+      (pipeline.connections ?? []).forEach((c, seq) =>
+        this._connections.set(connectionKey(c), { seq, value: c })
+      );
+    }, false);
+  }
+
+  /** Stop merging the following edits into the previous undo step. */
+  stopCapturing(): void {
+    this.undoManager.stopCapturing();
+  }
+
+  /** Detach the observers and release the Y.Doc. */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._nodes.unobserve(this._onNodes);
+    this._connections.unobserve(this._onConnections);
+    this._meta.unobserve(this._onMeta);
+    super.dispose();
+  }
+
+  private _nextSeq<T>(map: Y.Map<IEntry<T>>): number {
+    let max = -1;
+    map.forEach(entry => {
+      max = Math.max(max, entry.seq);
+    });
+    return max + 1;
+  }
+
+  private _onNodes = (event: Y.YMapEvent<IEntry<Node>>): void => {
+    this._changed.emit({
+      pipelineChange: {
+        nodes: [...event.keysChanged],
+        connections: [],
+        meta: false
+      }
+    });
+  };
+
+  private _onConnections = (event: Y.YMapEvent<IEntry<Connection>>): void => {
+    this._changed.emit({
+      pipelineChange: {
+        nodes: [],
+        connections: [...event.keysChanged],
+        meta: false
+      }
+    });
+  };
+
+  private _onMeta = (): void => {
+    this._changed.emit({
+      pipelineChange: { nodes: [], connections: [], meta: true }
+    });
+  };
+
+  private _nodes: Y.Map<IEntry<Node>>;
+  private _connections: Y.Map<IEntry<Connection>>;
+  private _meta: Y.Map<unknown>;
+}
+
+/** Keys ordered by sequence number, ties (concurrent adds on two peers) by key. */
+function sortedKeys<T>(map: Y.Map<IEntry<T>>): string[] {
+  const entries: [string, number][] = [];
+  map.forEach((entry, key) => entries.push([key, entry.seq]));
+  entries.sort(
+    (a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+  );
+  return entries.map(e => e[0]);
+}
