@@ -4,6 +4,7 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { adaptersPlugin } from './plugins/adapters';
 import { corePlugin } from './plugins/core';
 import { notebookPlugin } from './plugins/notebook';
 import { pipelinePlugin } from './plugins/pipeline';
@@ -15,6 +16,7 @@ export { ForgeLabServer, ForgeLabRequestError } from './services/server';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
+  adaptersPlugin,
   notebookPlugin,
   pipelinePlugin
 ];

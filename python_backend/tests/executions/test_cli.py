@@ -85,11 +85,21 @@ def test_run_refuses_bad_overrides_and_invalid_pipelines(tmp_path: Path, ops) ->
 
 
 @pytest.mark.slow
-def test_the_digits_example_trains_scores_and_plots(tmp_path: Path) -> None:
+@pytest.mark.parametrize("adapter", ["local", "dask"])
+def test_the_digits_example_trains_scores_and_plots(tmp_path: Path, adapter: str) -> None:
+    # On dask, the adapter's default starts a LocalCluster on 127.0.0.1 for the run.
     for name in ("digits.pipeline.json", "digits.arch.json"):
         shutil.copy(REPO / "examples" / name, tmp_path / name)
     done = forgelab(
-        tmp_path, "run", "digits.pipeline.json", "--set", "train.epochs=4", "--json", timeout=600
+        tmp_path,
+        "run",
+        "digits.pipeline.json",
+        "--adapter",
+        adapter,
+        "--set",
+        "train.epochs=4",
+        "--json",
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     execution = json.loads(done.stdout)

@@ -53,9 +53,27 @@ def sha256_of(stream: IO[bytes]) -> tuple[str, int]:
     return "sha256:" + digest.hexdigest(), size
 
 
+def is_secret(key: str) -> bool:
+    """Whether a configuration key names a credential (``secret``, ``aws_secret_key``, ...)."""
+    lowered = key.lower()
+    return (
+        lowered in SECRET_KEYS
+        or any(word in lowered for word in ("secret", "password", "token", "credential"))
+        or lowered.endswith("_key")
+    )
+
+
 def public_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A configuration with its secrets masked, fit to show in the browser."""
-    return {k: ("***" if k in SECRET_KEYS and v else v) for k, v in config.items()}
+    """A configuration with its secrets masked at any depth, fit to show in the browser."""
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: ("***" if is_secret(str(k)) and v else mask(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        return value
+
+    return mask(config)
 
 
 def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
