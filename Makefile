@@ -82,8 +82,10 @@ galata: setup $(STAMPS)/ui-tests $(CHROMIUM)
 
 test: lint pytest jest galata
 
-bench: setup
+bench: setup $(STAMPS)/ui-tests $(CHROMIUM)
 	$(BIN)/python bench/run.py
+	cd ui-tests && CI=1 CHROMIUM_PATH=$(CHROMIUM) NODE_PATH=$$PWD/node_modules \
+	  jlpm playwright test -c ../bench/playwright.config.js
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules ui-tests/node_modules lib tsconfig.tsbuildinfo \
