@@ -7,6 +7,7 @@
 import { Widget } from '@lumino/widgets';
 
 import { ForgeLabServer, IAdapterStatus } from '../services/server';
+import { element as el } from './dom';
 
 /** One adapter as `GET /forgelab/api/adapters` describes it. */
 export interface IAdapterDescription extends IAdapterStatus {
@@ -25,21 +26,6 @@ interface ISchemaProperty {
   description?: string;
   default?: unknown;
   enum?: unknown[];
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  className?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  if (className) {
-    node.className = className;
-  }
-  return node;
 }
 
 /** The rows of an adapter's configuration table: one per schema property. */

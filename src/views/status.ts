@@ -6,21 +6,7 @@ import { Widget } from '@lumino/widgets';
 
 import { KernelBridge, KernelBridgeState } from '../services/kernel';
 import { IServerStatus } from '../services/server';
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  text?: string,
-  className?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  if (className) {
-    node.className = className;
-  }
-  return node;
-}
+import { element } from './dom';
 
 /** The body of the "ForgeLab Status" dialog. */
 export class StatusView extends Widget {
