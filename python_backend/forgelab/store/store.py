@@ -302,16 +302,7 @@ class Store:
     ) -> None:
         """Store a job's artifacts, its provenance record and its final state in one transaction."""
         with self.transaction() as s:
-            s.add(
-                ProvenanceRow(
-                    id=record["id"],
-                    kind=record["kind"],
-                    started_at=record["startedAt"],
-                    record=record,
-                )
-            )
-            for artifact in artifacts:
-                s.add(ArtifactRow(**artifact))
+            _add_record(s, record, artifacts)
             job = s.get(JobRow, job_id)
             assert job is not None
             for key, value in job_fields.items():
@@ -321,16 +312,7 @@ class Store:
         self, record: dict[str, Any], artifacts: Iterable[dict[str, Any]] = ()
     ) -> None:
         with self.transaction() as s:
-            s.add(
-                ProvenanceRow(
-                    id=record["id"],
-                    kind=record["kind"],
-                    started_at=record["startedAt"],
-                    record=record,
-                )
-            )
-            for artifact in artifacts:
-                s.add(ArtifactRow(**artifact))
+            _add_record(s, record, artifacts)
 
     def get_artifact(self, artifact_id: str) -> dict[str, Any] | None:
         with self._sessions() as s:
@@ -393,3 +375,14 @@ def _artifact_json(row: ArtifactRow) -> dict[str, Any]:
             "job": row.job,
         }
     )
+
+
+def _add_record(session: Any, record: dict[str, Any], artifacts: Iterable[dict[str, Any]]) -> None:
+    """Add a provenance record and the artifacts it produced to an open transaction."""
+    session.add(
+        ProvenanceRow(
+            id=record["id"], kind=record["kind"], started_at=record["startedAt"], record=record
+        )
+    )
+    for artifact in artifacts:
+        session.add(ArtifactRow(**artifact))
