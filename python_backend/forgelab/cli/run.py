@@ -54,6 +54,8 @@ class _Printer:
 
     def __init__(self, names: dict[str, str], quiet: bool) -> None:
         self.names, self.quiet = names, quiet
+        # Adapters may report a state the orchestrator reports too (dask: 'running' on a worker).
+        self.last_status: dict[str | None, Any] = {}
 
     def __call__(self, message: dict[str, Any]) -> None:
         job = message.get("job")
@@ -62,6 +64,9 @@ class _Printer:
         if kind == "status":
             extra = f": {data['error']}" if isinstance(data, dict) and data.get("error") else ""
             status = data.get("status") if isinstance(data, dict) else data
+            if self.last_status.get(job) == (status, extra):
+                return
+            self.last_status[job] = (status, extra)
             print(f"[{who}] {status}{extra}", file=sys.stderr, flush=True)
         elif self.quiet:
             return
