@@ -115,3 +115,4 @@ def test_the_digits_example_trains_scores_and_plots(tmp_path: Path, adapter: str
         assert handle.read(4) == b"\x89PNG"
     assert done.stderr.count("[Train keras] figure") == 0
     assert done.stderr.count("Train keras | figure 1") >= 4  # the loss curve arrived once per epoch
+    assert done.stderr.count("[Score] running") == 1  # a state is printed once, whoever reports it
