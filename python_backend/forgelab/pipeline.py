@@ -121,25 +121,31 @@ def formats_quote(value: Any) -> str:
 
 def _find_cycle(nodes: list[str], edges: dict[str, set[str]]) -> list[str] | None:
     """Node ids forming one cycle, in order, or None."""
+    # Iterative depth-first search: long chains (reified histories) exceed the recursion limit.
     state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(edges.get(node, ())):
+    for start in nodes:
+        if start in state:
+            continue
+        state[start] = 1
+        path = [start]
+        pending = [iter(sorted(edges.get(start, ())))]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt) :] + [nxt]
-            if nxt not in state and (found := visit(nxt)):
-                return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in nodes:
-        if node not in state and (found := visit(node)):
-            return found
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                pending.append(iter(sorted(edges.get(nxt, ()))))
     return None
+
+
+#: Public name of the cycle search, for graphs built outside a pipeline document.
+find_cycle = _find_cycle
 
 
 def check(doc: Any, *, check_sources: bool = True) -> list[PipelineIssue]:

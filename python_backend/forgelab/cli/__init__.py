@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..formats import FormatError
 
-SUBCOMMANDS: tuple[str, ...] = ("status", "arch", "run", "executions", "artifacts")
+SUBCOMMANDS: tuple[str, ...] = ("status", "arch", "run", "executions", "artifacts", "reify")
 
 
 class UsageError(Exception):

@@ -55,8 +55,18 @@ def _is_torch(value: Any) -> bool:
     )
 
 
+def _plain(value: Any) -> bool:
+    """Only exact JSON types: a Counter or OrderedDict must keep its type through cloudpickle."""
+    kind = type(value)
+    if kind in (dict,):
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v) for v in value)
+    return kind in (str, int, float, bool, type(None))
+
+
 def _is_json(value: Any) -> bool:
-    if not isinstance(value, (dict, list, str, int, float, bool, type(None))):
+    if not _plain(value):
         return False
     try:
         return json.loads(json.dumps(value, allow_nan=False)) == value

@@ -28,6 +28,9 @@ def load(ipython: Any) -> None:
     from ..keras.comm import register_requests
 
     register_requests()
+    from ..provenance import recorder
+
+    recorder.load(ipython)
     manager = _comm_manager(ipython)
     if manager is None:
         return
@@ -37,6 +40,9 @@ def load(ipython: Any) -> None:
 
 
 def unload(ipython: Any) -> None:
+    from ..provenance import recorder
+
+    recorder.unload(ipython)
     manager = _comm_manager(ipython)
     handler = _STATE.pop(id(ipython), None)
     if manager is not None and handler is not None:

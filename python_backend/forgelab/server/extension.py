@@ -54,9 +54,20 @@ def load(server_app: Any) -> None:
     # Keras 3 picks TensorFlow unless told otherwise; torch is the backend installed with ForgeLab.
     os.environ.setdefault("KERAS_BACKEND", "torch")
     web_app = server_app.web_app
+    _share_store_with_kernels(server_app)
     base = url_path_join(web_app.settings["base_url"], API_PREFIX)
     from .executions import setup as setup_executions
 
     setup_executions(server_app)
     web_app.add_handlers(".*$", [(url_path_join(base, route), h) for route, h in handlers()])
     server_app.log.info("ForgeLab server extension loaded at %s", base)
+
+
+def _share_store_with_kernels(server_app: Any) -> None:
+    """Kernels started by this server inherit the store URL, so their provenance lands there."""
+    from ..config import ForgeLabConfig
+    from ..store import default_url
+
+    root = getattr(server_app, "root_dir", None) or os.getcwd()
+    url = ForgeLabConfig(config=server_app.config).store_url or default_url(root)
+    os.environ["FORGELAB_STORE_URL"] = url

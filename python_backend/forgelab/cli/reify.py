@@ -1,0 +1,138 @@
+"""``forgelab reify NOTEBOOK --target NAME``: a notebook's value as a checked pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import UsageError
+
+NAME = "reify"
+HELP = (
+    "Run a notebook headless with provenance recording, turn the history of one variable into "
+    "a pipeline file, and (--run) check that the pipeline reproduces the notebook's value."
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("notebook", help="a *.ipynb file (run in its own folder)")
+    parser.add_argument("--target", required=True, metavar="NAME", help="the variable to reify")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="pipeline file (default: NOTEBOOK-NAME.pipeline.json)"
+    )
+    parser.add_argument(
+        "--run",
+        dest="check",
+        action="store_true",
+        help="run the pipeline and compare with the notebook's value",
+    )
+    parser.add_argument(
+        "--lift-constants",
+        action="store_true",
+        help="make top-level `x = <literal>` assignments operation attributes",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON summary")
+
+
+def reify_notebook(
+    notebook: str | Path,
+    target: str,
+    *,
+    output: str | Path | None = None,
+    run: bool = False,
+    lift_constants: bool = False,
+    workdir: str | Path | None = None,
+) -> dict[str, Any]:
+    """Execute, reify and optionally check; returns the summary the command prints.
+
+    The summary has ``pipeline`` (path), ``operations``, ``records``, and with ``run``:
+    ``reproduced`` (bool), ``difference`` (text or None) and ``execution``.
+    """
+    from ..jobs import serializers
+    from ..provenance import history, reify
+    from ..provenance.headless import run_notebook
+    from ..provenance.reproduce import difference, run_pipeline
+    from ..store import Store
+
+    path = Path(notebook).resolve()
+    if not path.is_file():
+        raise UsageError(f"{notebook}: no such notebook")
+    out = Path(output) if output else path.with_name(f"{path.stem}-{target}.pipeline.json")
+    with tempfile.TemporaryDirectory(prefix="forgelab-reify-", dir=workdir) as scratch:
+        scratch_dir = Path(scratch)
+        url = f"sqlite:///{scratch_dir / 'provenance.db'}"
+        expected_file = scratch_dir / "expected.value"
+        with run_notebook(path, store_url=url) as (kernel, results):
+            flushed = kernel.flush()
+            saved = kernel.save_value(target, expected_file) if run else {}
+        if flushed.get("errors"):
+            raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
+        failed = [(i, r) for i, r in enumerate(results) if r.status != "ok"]
+        store = Store(url)
+        try:
+            records = history.load_records(store, session=flushed["session"])
+            doc = reify.reify(records, target, lift_constants=lift_constants)
+        finally:
+            store.close()
+        out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        summary: dict[str, Any] = {
+            "pipeline": str(out),
+            "target": target,
+            "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
+            "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
+            "records": doc["metadata"]["reifiedFrom"]["records"],
+            "failedCells": [f"cell {i + 1}: {r.error}" for i, r in failed],
+        }
+        if run:
+            if saved.get("missing"):
+                raise UsageError(f"{target!r} is not defined at the end of {notebook}")
+            expected = serializers.load(str(expected_file), saved["serializer"])
+            run_store = Store(f"sqlite:///{scratch_dir / 'executions.db'}")
+            try:
+                actual, execution = run_pipeline(doc, root=scratch_dir, store=run_store)
+            finally:
+                run_store.close()
+            diff = difference(expected, actual, target)
+            summary.update(
+                {"reproduced": diff is None, "difference": diff, "execution": execution["id"]}
+            )
+    return summary
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..provenance.reify import ReifyError
+    from ..provenance.reproduce import ReproductionError
+
+    try:
+        summary = reify_notebook(
+            args.notebook,
+            args.target,
+            output=args.output,
+            run=args.check,
+            lift_constants=args.lift_constants,
+        )
+    except ReifyError as error:
+        if args.json:
+            print(json.dumps({"error": "ReifyError", "message": str(error)}, indent=2))
+        print(f"forgelab reify: cannot reify {args.target!r}: {error}", file=sys.stderr)
+        return 1
+    except ReproductionError as error:
+        print(f"forgelab reify: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(
+            f"wrote {summary['pipeline']}: {len(summary['operations'])} operation(s) from "
+            f"{len(summary['records'])} recorded cell(s)"
+        )
+        if "reproduced" in summary:
+            if summary["reproduced"]:
+                print(f"reproduced: the pipeline's {args.target!r} equals the notebook's")
+            else:
+                print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
+    return 0 if summary.get("reproduced", True) else 1

@@ -1,0 +1,10 @@
+"""Provenance of interactive work: cell records, slicing and reifying history into pipelines.
+
+:mod:`.recorder` (in the kernel) writes one ImplicitOperation per cell execution;
+:mod:`.slicing` and :mod:`.reify` turn the history of a value into a ``*.pipeline.json``;
+:mod:`.headless` runs notebooks with recording on; :mod:`.reproduce` checks a reified pipeline.
+"""
+
+from .slicing import ReifyError, Slice, slice_history
+
+__all__ = ["ReifyError", "Slice", "slice_history"]

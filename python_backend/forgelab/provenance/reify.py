@@ -1,0 +1,674 @@
+"""Reify: turn the recorded history of a value into a ``*.pipeline.json``.
+
+Algorithm (docs/provenance.md, "Reify"):
+
+1. Walk back from the record that wrote the target's version (:mod:`.slicing`); each read of
+   ``x`` at version ``v`` is classified by the record that wrote it:
+
+   * *carried*: ``x`` is bound by an ``import``, ``def`` or ``class`` statement: that statement is
+     copied into the operations that read ``x`` (modules and code do not travel between jobs);
+   * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``): writer
+     and reader must run in one process, so they become one operation;
+   * *port*: anything else: the writer's operation returns ``x``, the reader's takes it as input.
+
+2. Records joined by fusion form one operation; if grouping made a cycle, the groups on it merge.
+3. Each group becomes ``def cell_<n>(<inputs>, *, <attributes>)`` whose body is the cells' code,
+   returning what later operations read (or the target). Files the cells read become Input nodes
+   and the string literal naming each file becomes the parameter holding its path. With
+   ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute.
+4. The document is checked with :func:`forgelab.pipeline.validate` before it is returned.
+
+Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed file, data from
+the network, a magic other than display settings) raises :class:`ReifyError` with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import re
+import textwrap
+import tokenize
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .. import pipeline as pipelines
+from .analysis import NETWORK_MODULES, CellAnalysis, analyze
+from .files import file_hash
+from .slicing import ReifyError, Slice, describe, slice_history
+
+__all__ = ["ReifyError", "reify", "reify_slice"]
+
+#: Line magics that only change display or the session and are dropped from reified code.
+_HARMLESS_MAGICS = re.compile(
+    r"^\s*get_ipython\(\)\.run_line_magic\('(matplotlib|load_ext|reload_ext|config|autoreload|"
+    r"pylab|precision)',.*\)\s*$",
+    re.MULTILINE,
+)
+
+
+#: IPython's output and input history: values with no recorded writer.
+_OUTPUT_HISTORY = re.compile(r"^(_+|_\d+|_i+\d*|Out|In|_oh|_ih)$")
+
+
+@lru_cache(maxsize=4096)
+def python_code(code: str) -> str:
+    """A cell's source as plain Python (IPython syntax transformed, display magics removed)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return _HARMLESS_MAGICS.sub("", TransformerManager().transform_cell(code))
+
+
+@dataclass
+class _Parsed:
+    code: str
+    tree: ast.Module
+    analysis: CellAnalysis
+
+
+def _parse(record: dict[str, Any]) -> _Parsed:
+    code = python_code(record.get("code", ""))
+    if "get_ipython()" in code:
+        raise ReifyError(
+            f"{describe(record)} uses IPython magics or shell commands (%, !), which a "
+            "pipeline cannot run; replace them with Python code and run the notebook again"
+        )
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as error:
+        raise ReifyError(f"{describe(record)} does not parse: {error.msg}") from None
+    history_names = sorted(n for n in analyze(code).reads if _OUTPUT_HISTORY.match(n))
+    if history_names:
+        raise ReifyError(
+            f"{describe(record)} uses IPython's output history ({', '.join(history_names)}); "
+            "assign the value to a variable and use that instead, then run the notebook again"
+        )
+    for node in tree.body:
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            raise ReifyError(f"{describe(record)} has a top-level global statement")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)) and _top_level(tree, node):
+            raise ReifyError(
+                f"{describe(record)} awaits at top level; wrap the code in an async function "
+                "and call it with asyncio.run() so that it can become an operation"
+            )
+    return _Parsed(code, tree, analyze(code))
+
+
+def _top_level(tree: ast.Module, target: ast.AST) -> bool:
+    """Whether ``target`` is outside every function body of ``tree``."""
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if node is target:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _binding_statement(parsed: _Parsed, name: str) -> str | None:
+    """The top-level import, def or class statement of ``parsed`` that binds ``name`` (last one)."""
+    found: str | None = None
+    for node in parsed.tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == name:
+                found = ast.get_source_segment(parsed.code, node) or ast.unparse(node)
+                decorators = node.decorator_list
+                if decorators:
+                    found = ast.unparse(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound = alias.asname or (
+                    alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
+                )
+                if bound == name:
+                    single = (
+                        ast.Import(names=[alias])
+                        if isinstance(node, ast.Import)
+                        else ast.ImportFrom(module=node.module, names=[alias], level=node.level)
+                    )
+                    found = ast.unparse(single)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With)):
+            if name in analyze(ast.unparse(node)).stores:
+                found = None  # rebound after the definition: the definition is not the value
+    return found
+
+
+@dataclass
+class _Group:
+    """Records that become one operation."""
+
+    records: list[dict[str, Any]]
+    inputs: dict[str, int] = field(default_factory=dict)
+    carried: dict[str, str] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    function: str = ""
+
+
+class _Reifier:
+    def __init__(self, piece: Slice, lift_constants: bool, session_records: list[dict[str, Any]]):
+        self.slice = piece
+        self.lift_constants = lift_constants
+        self.session_records = session_records
+        self.position = {r["id"]: i for i, r in enumerate(session_records)}
+        self.parsed: dict[str, _Parsed] = {}
+        self.parent: dict[str, str] = {}
+
+    def parsed_of(self, record: dict[str, Any]) -> _Parsed:
+        if record["id"] not in self.parsed:
+            self.parsed[record["id"]] = _parse(record)
+        return self.parsed[record["id"]]
+
+    # -- union-find over record ids -------------------------------------------------------
+    def find(self, rid: str) -> str:
+        self.parent.setdefault(rid, rid)
+        while self.parent[rid] != rid:
+            self.parent[rid] = self.parent[self.parent[rid]]
+            rid = self.parent[rid]
+        return rid
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=self.position.__getitem__)
+            self.parent[second] = first
+
+    # -- step 1: classify reads -----------------------------------------------------------
+    def classify(self, name: str, version: int, writer: dict[str, Any]) -> tuple[str, str | None]:
+        write = next(
+            (w for w in writer["writes"] if w["name"] == name and w["version"] == version), {}
+        )
+        kind = str(write.get("type", ""))
+        parsed = self.parsed_of(writer)
+        if kind.startswith("module:") and (
+            name in parsed.analysis.rng or name in parsed.analysis.mutated or parsed.analysis.seeds
+        ):
+            return "fuse", None
+        statement = _binding_statement(parsed, name)
+        if statement is not None:
+            return "carry", statement
+        if kind.startswith("module:"):
+            module = kind.split(":", 1)[1]
+            if module == name:
+                return "carry", f"import {module}"
+            return "carry", f"import {module} as {name}"
+        if kind in ("function", "type", "builtin_function_or_method"):
+            raise ReifyError(
+                f"{name!r} (a {kind}) was made by {describe(writer)} without an import, def or "
+                "class statement; code cannot travel between operations, so define it with def "
+                "or class and run the notebook again"
+            )
+        return "port", None
+
+    def walk(self) -> tuple[list[dict[str, Any]], list[tuple[str, str, str, int]], dict[str, dict]]:
+        """Records that become operations, port edges and carried statements per record."""
+        writers = self.slice.writers
+        producer = self.slice.producer
+        seen = {producer["id"]: producer}
+        todo = [producer]
+        edges: list[tuple[str, str, str, int]] = []
+        carried: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        while todo:
+            record = todo.pop()
+            self.find(record["id"])
+            for read in record.get("reads", []):
+                name, version = read["name"], read["version"]
+                writer = writers[(name, version)]
+                kind, statement = self.classify(name, version, writer)
+                if kind == "carry":
+                    carried[record["id"]][name] = (self.position[writer["id"]], statement or "")
+                    continue
+                if kind == "fuse":
+                    self.union(writer["id"], record["id"])
+                    # The writer may change the module's state without importing it itself.
+                    module_import = _import_of(name, writer, version)
+                    if module_import:
+                        carried[record["id"]][name] = (-1, module_import)
+                else:
+                    edges.append((writer["id"], record["id"], name, version))
+                if writer["id"] not in seen:
+                    seen[writer["id"]] = writer
+                    todo.append(writer)
+        records = sorted(seen.values(), key=lambda r: self.position[r["id"]])
+        return records, edges, carried
+
+    # -- step 2: groups -------------------------------------------------------------------
+    def groups(
+        self, records: list[dict[str, Any]], edges: list[tuple[str, str, str, int]]
+    ) -> dict[str, _Group]:
+        while True:
+            members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for record in records:
+                members[self.find(record["id"])].append(record)
+            graph: dict[str, set[str]] = defaultdict(set)
+            for src, dst, _name, _version in edges:
+                a, b = self.find(src), self.find(dst)
+                if a != b:
+                    graph[a].add(b)
+            cycle = pipelines.find_cycle(list(members), graph)
+            if not cycle:
+                return {root: _Group(rs) for root, rs in members.items()}
+            for node in cycle[1:]:
+                self.union(cycle[0], node)
+
+    # -- step 3: code ---------------------------------------------------------------------
+    def check_record(self, record: dict[str, Any]) -> None:
+        status = record.get("status", "ok")
+        if status != "ok":
+            what = "was interrupted" if status == "interrupted" else "raised an error"
+            raise ReifyError(
+                f"{describe(record)} {what}, and {self.slice.target!r} depends on it; fix the "
+                "cell, run it again to completion, then reify"
+            )
+        parsed = self.parsed_of(record)
+        network = [m for m in parsed.analysis.imports if m.split(".")[0] in NETWORK_MODULES]
+        for read in record.get("reads", []):
+            writer = self.slice.writers.get((read["name"], read["version"]), {})
+            types = [read.get("type")] + [
+                w.get("type")
+                for w in writer.get("writes", [])
+                if w["name"] == read["name"] and w["version"] == read["version"]
+            ]
+            for kind in filter(None, types):
+                module = str(kind).split(":", 1)[1] if str(kind).startswith("module:") else ""
+                if module.split(".")[0] in NETWORK_MODULES:
+                    network.append(module)
+        network += [
+            f["path"] for f in record.get("filesRead", []) if f["path"].startswith("socket:")
+        ]
+        if network:
+            raise ReifyError(
+                f"{describe(record)} gets data from the network ({', '.join(network)}), so "
+                f"{self.slice.target!r} cannot be reproduced from the notebook's history; save "
+                "the data to a file in one cell and read that file in the next, then reify"
+            )
+
+    def first_writes(self) -> dict[str, dict[str, Any]]:
+        """Each file the session wrote, to the first record that wrote it."""
+        if not hasattr(self, "_first_writes"):
+            found: dict[str, dict[str, Any]] = {}
+            for record in self.session_records:
+                for access in record.get("filesWritten", []):
+                    found.setdefault(access["path"], record)
+            self._first_writes = found
+        return self._first_writes
+
+    def files_of(self, group: _Group, taken: set[str]) -> None:
+        written = self.first_writes()
+        for record in group.records:
+            for access in record.get("filesRead", []):
+                path, digest = access["path"], access.get("hash")
+                writer = written.get(path)
+                if writer is not None and self.position[writer["id"]] < self.position[record["id"]]:
+                    raise ReifyError(
+                        f"{describe(record)} reads {path}, which the notebook itself wrote in "
+                        f"{describe(writer)}; operations do not share a folder, so "
+                        "pass the value in a variable instead of through the file"
+                    )
+                if not os.path.exists(path):
+                    raise ReifyError(
+                        f"{self.slice.target!r} was built from {path} (read by "
+                        f"{describe(record)}), which no longer exists; restore the file (or "
+                        "re-create it and run the notebook again) before reifying"
+                    )
+                current = file_hash(path) if digest else None
+                if digest and current != digest:
+                    raise ReifyError(
+                        f"{path} changed since {describe(record)} read it, so the pipeline would "
+                        "not reproduce the notebook's value; run the notebook again, then reify"
+                    )
+                if path in group.files.values():
+                    continue
+                stem = re.sub(r"\W+", "_", os.path.basename(path)).strip("_") or "file"
+                param = stem if stem[0].isalpha() else f"file_{stem}"
+                while param in taken:
+                    param += "_"
+                taken.add(param)
+                group.files[param] = path
+
+    def build(self) -> dict[str, Any]:
+        records, edges, carried = self.walk()
+        for record in records:
+            self.check_record(record)
+        groups = self.groups(records, edges)
+        group_of = {r["id"]: root for root, g in groups.items() for r in g.records}
+        ordered = sorted(groups, key=lambda root: self.position[root])
+        # inputs and outputs
+        connections: list[tuple[str, str, str]] = []
+        for src, dst, name, version in edges:
+            a, b = group_of[src], group_of[dst]
+            if a == b:
+                continue
+            target = groups[b]
+            if target.inputs.get(name, version) != version:
+                raise ReifyError(
+                    f"operation {describe(target.records[0])} would need two versions of "
+                    f"{name!r}; rename one of them in the notebook and run it again"
+                )
+            target.inputs[name] = version
+            target.inputs = dict(sorted(target.inputs.items()))
+            self._need_output(groups[a], name, version)
+            if (a, b, name) not in connections:
+                connections.append((a, b, name))
+        producer_group = groups[group_of[self.slice.producer["id"]]]
+        self._need_output(producer_group, self.slice.target, self.slice.version)
+        names: set[str] = set()
+        for root in ordered:
+            group = groups[root]
+            group.function = self._function_name(group, names)
+            for record in group.records:
+                for name, (_pos, statement) in sorted(
+                    carried.get(record["id"], {}).items(), key=lambda item: item[1][0]
+                ):
+                    writer = self.slice.writers[
+                        (name, next(r["version"] for r in record["reads"] if r["name"] == name))
+                    ]
+                    if group_of.get(writer["id"]) != root or _pos < 0:
+                        group.carried.setdefault(name, statement)
+        taken = {name for g in groups.values() for name in (*g.inputs, *g.outputs)}
+        for root in ordered:
+            self.files_of(groups[root], taken)
+        return self._document(groups, ordered, connections)
+
+    def _need_output(self, group: _Group, name: str, version: int) -> None:
+        final = None
+        for record in group.records:
+            for write in record.get("writes", []):
+                if write["name"] == name:
+                    final = write["version"]
+        if final != version:
+            raise ReifyError(
+                f"{name!r} version {version} is changed again inside the operation made of "
+                f"{', '.join(describe(r) for r in group.records)}; split those cells so that the "
+                "value is produced by the last of them"
+            )
+        if name not in group.outputs:
+            group.outputs.append(name)
+
+    def _function_name(self, group: _Group, taken: set[str]) -> str:
+        parts = [
+            str(r["executionCount"]) if r.get("executionCount") is not None else r["id"][-4:]
+            for r in group.records
+        ]
+        name = "cell_" + "_".join(p.lstrip("0") or "0" for p in parts)
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        return name
+
+    def _code(self, group: _Group) -> tuple[str, list[dict[str, Any]]]:
+        """The operation's source and its attributes."""
+        body_parts = [self.parsed_of(r).code.strip("\n") for r in group.records]
+        carried = list(group.carried.values())
+        source = "\n".join(body_parts)
+        tree = ast.parse(source)
+        modified = False
+        if group.files:
+            tree = _PathParameters(group.files).apply(tree, group)
+            modified = True
+        attributes: list[dict[str, Any]] = []
+        if self.lift_constants:
+            attributes = _lift(tree, set(group.inputs) | set(group.files))
+            modified = modified or bool(attributes)
+        params = [*group.inputs, *group.files]
+        header = ast.FunctionDef(
+            name=group.function,
+            args=ast.arguments(
+                posonlyargs=[],
+                args=[ast.arg(arg=p) for p in params],
+                kwonlyargs=[ast.arg(arg=a["name"]) for a in attributes],
+                kw_defaults=[ast.Constant(a["default"]) for a in attributes],
+                defaults=[],
+            ),
+            body=[ast.Pass()],
+            decorator_list=[],
+            returns=None,
+            type_params=[],
+        )
+        ast.fix_missing_locations(header)
+        signature = ast.unparse(header).splitlines()[0]
+        if len(group.outputs) == 1:
+            returned = f"return {group.outputs[0]}"
+        else:
+            returned = "return {" + ", ".join(f"{o!r}: {o}" for o in group.outputs) + "}"
+        if not modified and not _has_multiline_strings(source):
+            body = "\n".join([*carried, source, returned])
+        else:
+            body = "\n".join([*carried, ast.unparse(tree), returned])
+        cells = ", ".join(_short_label(r) for r in group.records)
+        doc = f'"""Reified from {cells} of the notebook."""'
+        code = f"{signature}\n{textwrap.indent(doc + chr(10) + body, '    ')}\n"
+        ast.parse(code)
+        return code, attributes
+
+    def _document(
+        self, groups: dict[str, _Group], ordered: list[str], connections: list[tuple[str, str, str]]
+    ) -> dict[str, Any]:
+        nodes: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
+        depth: dict[str, int] = {}
+        feeding: dict[str, list[str]] = defaultdict(list)
+        for a, b, _name in connections:
+            feeding[b].append(a)
+        for root in ordered:
+            depth[root] = 1 + max((depth[a] for a in feeding[root] if a in depth), default=0)
+        inputs_by_path: dict[str, str] = {}
+        row = defaultdict(int)
+        for root in ordered:
+            group = groups[root]
+            for param, path in group.files.items():
+                if path not in inputs_by_path:
+                    node_id = f"input_{param}"
+                    inputs_by_path[path] = node_id
+                    nodes.append(
+                        {
+                            "id": node_id,
+                            "kind": "input",
+                            "name": param,
+                            "source": path,
+                            "position": {"x": 40, "y": 60 + 120 * row[0]},
+                        }
+                    )
+                    row[0] += 1
+                links.append(_link(inputs_by_path[path], "value", group.function, param))
+        for root in ordered:
+            group = groups[root]
+            code, attributes = self._code(group)
+            level = depth[root]
+            nodes.append(
+                {
+                    "id": group.function,
+                    "kind": "operation",
+                    "label": group.function.replace("_", " ", 1).capitalize(),
+                    "position": {"x": 40 + 240 * level, "y": 60 + 120 * row[level]},
+                    "operation": {
+                        "id": f"reified.{group.function}",
+                        "name": group.function,
+                        "description": "Reified from "
+                        + ", ".join(describe(r) for r in group.records),
+                        "category": "Reified",
+                        "inputs": [
+                            {"name": p, "type": "any"} for p in (*group.inputs, *group.files)
+                        ],
+                        "outputs": [{"name": o, "type": "any"} for o in group.outputs],
+                        "attributes": attributes,
+                        "references": [],
+                        "source": {"language": "python", "code": code, "function": group.function},
+                    },
+                }
+            )
+            row[level] += 1
+        for a, b, name in connections:
+            links.append(_link(groups[a].function, name, groups[b].function, name))
+        target = self.slice.target
+        producer = groups[next(r for r, g in groups.items() if self.slice.producer in g.records)]
+        last = max(depth.values(), default=0) + 1
+        nodes.append(
+            {
+                "id": f"output_{target}",
+                "kind": "output",
+                "name": target,
+                "position": {"x": 40 + 240 * last, "y": 60},
+            }
+        )
+        links.append(_link(producer.function, target, f"output_{target}", "value"))
+        doc = {
+            "format": "forgelab.pipeline",
+            "version": 1,
+            "name": f"reified {target}",
+            "description": f"The history of {target!r} (version {self.slice.version}) as a "
+            "pipeline, reified from a notebook.",
+            "nodes": nodes,
+            "connections": links,
+            "metadata": {
+                "reifiedFrom": {
+                    "session": self.slice.session,
+                    "target": target,
+                    "version": self.slice.version,
+                    "records": [r["id"] for root in ordered for r in groups[root].records],
+                    "notebook": self.slice.producer.get("notebook"),
+                }
+            },
+        }
+        return pipelines.validate(doc, source=f"reified {target}")
+
+
+def _import_of(name: str, writer: dict[str, Any], version: int) -> str | None:
+    """``import numpy as np`` for a module-typed write of ``np``, from its recorded type."""
+    for write in writer.get("writes", []):
+        kind = str(write.get("type", ""))
+        if write["name"] == name and write["version"] == version and kind.startswith("module:"):
+            module = kind.split(":", 1)[1]
+            return f"import {module}" if module == name else f"import {module} as {name}"
+    return None
+
+
+def _short_label(record: dict[str, Any]) -> str:
+    count = record.get("executionCount")
+    return f"cell [{count}]" if count is not None else record["id"]
+
+
+def _link(src: str, src_port: str, dst: str, dst_port: str) -> dict[str, Any]:
+    return {"source": {"node": src, "port": src_port}, "target": {"node": dst, "port": dst_port}}
+
+
+def _has_multiline_strings(source: str) -> bool:
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        return any(t.type == tokenize.STRING and "\n" in t.string for t in tokens)
+    except (tokenize.TokenError, SyntaxError):
+        return True
+
+
+class _PathParameters(ast.NodeTransformer):
+    """Replaces string literals naming a file read by the cells with the parameter holding it."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+        self.used: set[str] = set()
+
+    def _match(self, literal: str) -> str | None:
+        if not literal or len(literal) > 4096 or "\n" in literal:
+            return None
+        wanted = os.path.normpath(literal)
+        for param, path in self.files.items():
+            if path == os.path.abspath(literal) or path == wanted:
+                return param
+            if not os.path.isabs(literal) and path.endswith(os.sep + wanted):
+                return param
+        return None
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if isinstance(node.value, str) and (param := self._match(node.value)):
+            self.used.add(param)
+            return ast.copy_location(ast.Name(id=param, ctx=ast.Load()), node)
+        return node
+
+    def apply(self, tree: ast.Module, group: _Group) -> ast.Module:
+        tree = self.visit(tree)
+        ast.fix_missing_locations(tree)
+        missing = [p for p in self.files if p not in self.used]
+        if missing:
+            path = self.files[missing[0]]
+            raise ReifyError(
+                f"{', '.join(describe(r) for r in group.records)} reads {path} through a path "
+                "computed at run time; write the path as a string literal in the cell so that "
+                "it can become the pipeline's input, run the notebook again, then reify"
+            )
+        return tree
+
+
+def _literal(node: ast.AST) -> Any:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float, str)):
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and isinstance(node.operand.value, (int, float))
+        and not isinstance(node.operand.value, bool)
+    ):
+        return -node.operand.value
+    raise ValueError
+
+
+def _lift(tree: ast.Module, parameters: set[str]) -> list[dict[str, Any]]:
+    """Remove top-level ``x = <literal>`` (x bound once) and describe them as attributes."""
+    counts: dict[str, int] = defaultdict(int)
+    for statement in tree.body:
+        for name in analyze(ast.unparse(statement)).stores:
+            counts[name] += 1
+    attributes: list[dict[str, Any]] = []
+    kept: list[ast.stmt] = []
+    for statement in tree.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and counts[statement.targets[0].id] == 1
+            and statement.targets[0].id not in parameters
+        ):
+            try:
+                value = _literal(statement.value)
+            except ValueError:
+                kept.append(statement)
+                continue
+            kind = {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
+            attributes.append({"name": statement.targets[0].id, "type": kind, "default": value})
+            continue
+        kept.append(statement)
+    tree.body = kept or [ast.Pass()]
+    return attributes
+
+
+def reify_slice(
+    piece: Slice, session_records: Sequence[dict[str, Any]], *, lift_constants: bool = False
+) -> dict[str, Any]:
+    """The pipeline document for an already computed slice."""
+    ordered = [r for r in session_records if r.get("session") == piece.session]
+    return _Reifier(piece, lift_constants, ordered).build()
+
+
+def reify(
+    records: Sequence[dict[str, Any]],
+    target: str,
+    *,
+    session: str | None = None,
+    record_id: str | None = None,
+    lift_constants: bool = False,
+) -> dict[str, Any]:
+    """A runnable pipeline document that reproduces ``target`` from the recorded ``records``.
+
+    ``records`` are cell and widget records in execution order
+    (:func:`forgelab.provenance.history.load_records`). Raises :class:`ReifyError` when the value
+    cannot be reproduced, with the reason and what to do.
+    """
+    piece = slice_history(records, target, session=session, record_id=record_id)
+    return reify_slice(piece, records, lift_constants=lift_constants)
