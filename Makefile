@@ -67,6 +67,7 @@ $(CHROMIUM):
 
 lint: setup
 	ruff check python_backend bench
+	ruff format --check python_backend bench
 	node scripts/generate-types.js --check
 	jlpm prettier --check "src/**/*.{ts,tsx}" "ui-tests/tests/**/*.ts" "style/**/*.css"
 	jlpm eslint src

@@ -23,3 +23,10 @@ export const architectureIcon = new LabIcon({
   svgstr:
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><circle cx="5" cy="6" r="2"/><circle cx="5" cy="12" r="2"/><circle cx="5" cy="18" r="2"/><circle cx="12" cy="9" r="2"/><circle cx="12" cy="15" r="2"/><circle cx="19" cy="12" r="2"/><path d="M6.7 6.5l3.6 2-.5.9-3.6-2zM6.7 11.5l3.6-2 .5.9-3.6 2zM6.7 12.5l3.6 2-.5.9-3.6-2zM6.7 17.5l3.6-2 .5.9-3.6 2zM13.8 9.5l3.6 2-.5.9-3.6-2zM13.8 14.5l3.6-2 .5.9-3.6 2z"/></g></svg>'
 });
+
+/** The icon of executions (a play triangle over a list). */
+export const executionsIcon = new LabIcon({
+  name: 'forgelab:executions',
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><path d="M3 4l7 4.5L3 13z"/><rect x="12" y="5" width="9" height="2" rx="1"/><rect x="12" y="10" width="9" height="2" rx="1"/><rect x="3" y="16" width="18" height="2" rx="1"/></g></svg>'
+});

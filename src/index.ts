@@ -5,7 +5,9 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { adaptersPlugin } from './plugins/adapters';
+import { architecturePlugin } from './plugins/architecture';
 import { corePlugin } from './plugins/core';
+import { executionsPlugin } from './plugins/executions';
 import { notebookPlugin } from './plugins/notebook';
 import { pipelinePlugin } from './plugins/pipeline';
 
@@ -18,7 +20,9 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   adaptersPlugin,
   notebookPlugin,
-  pipelinePlugin
+  pipelinePlugin,
+  architecturePlugin,
+  executionsPlugin
 ];
 
 export default plugins;

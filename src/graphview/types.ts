@@ -52,6 +52,8 @@ export interface IViewEdge {
   target: IGraphEndpoint;
   /** Extra CSS classes. */
   className?: string;
+  /** A short text drawn at the middle of the edge (a tensor shape, an input's position). */
+  label?: string;
 }
 
 /** Everything the view draws. */

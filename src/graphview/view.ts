@@ -486,6 +486,40 @@ export class GraphView extends Widget {
       .attr('class', d => `jp-ForgeLab-GraphView-edge ${d.className ?? ''}`)
       .classed('jp-mod-selected', d => this._selectedEdges.has(d.id));
     merged.selectAll<SVGPathElement, IViewEdge>('path').attr('d', this._edgeD);
+    merged.each((d, i, groups) => {
+      const g = groups[i];
+      let text = g.querySelector<SVGTextElement>(
+        'text.jp-ForgeLab-GraphView-edgeLabel'
+      );
+      if (!d.label) {
+        text?.remove();
+        return;
+      }
+      if (!text) {
+        text = document.createElementNS(SVG_NS, 'text');
+        text.setAttribute('class', 'jp-ForgeLab-GraphView-edgeLabel');
+        text.setAttribute('text-anchor', 'middle');
+        g.appendChild(text);
+      }
+      text.textContent = d.label;
+    });
+    this._placeEdgeLabels(merged);
+  }
+
+  /** Put edge labels at the middle of their edges, a little above the line. */
+  private _placeEdgeLabels(
+    edges: d3.Selection<SVGGElement, IViewEdge, any, unknown>
+  ): void {
+    edges
+      .select<SVGTextElement>('text.jp-ForgeLab-GraphView-edgeLabel')
+      .each((d, i, groups) => {
+        const from = this._anchor(d.source, 'out');
+        const to = this._anchor(d.target, 'in');
+        if (from && to) {
+          groups[i].setAttribute('x', String((from.x + to.x) / 2));
+          groups[i].setAttribute('y', String((from.y + to.y) / 2 - 4));
+        }
+      });
   }
 
   private _applySelection(): void {
@@ -559,6 +593,7 @@ export class GraphView extends Widget {
     this._edgesLayer
       .selectAll<SVGGElement, IViewEdge>('g.jp-ForgeLab-GraphView-edge')
       .filter(e => moving.has(e.source.node) || moving.has(e.target.node))
+      .call(moved => this._placeEdgeLabels(moved))
       .selectAll<SVGPathElement, IViewEdge>('path')
       .attr('d', this._edgeD);
   }

@@ -468,6 +468,9 @@ export namespace PipelineModel {
   }
 }
 
+/** The content type of pipeline documents (also the server's `jupyter_ydoc` document name). */
+export const PIPELINE_CONTENT_TYPE = 'forgelabpipeline';
+
 /** Creates pipeline models for the document registry. */
 export class PipelineModelFactory implements DocumentRegistry.IModelFactory<PipelineModel> {
   /** Create the factory; `collaborative` when a collaboration provider will bind the models. */
@@ -477,8 +480,11 @@ export class PipelineModelFactory implements DocumentRegistry.IModelFactory<Pipe
 
   /** The factory's name, used by widget factories. */
   readonly name = 'forgelab-pipeline-model';
-  /** Pipelines are stored as files. */
-  readonly contentType = 'file';
+  /**
+   * A dedicated content type, so that a collaboration provider gives pipelines a shared
+   * {@link YPipeline} (the server falls back to plain files for unknown types).
+   */
+  readonly contentType = PIPELINE_CONTENT_TYPE;
   /** Pipelines are read as text. */
   readonly fileFormat = 'text';
   /** Whether models share their document with collaborators. */

@@ -14,6 +14,7 @@ import {
   ToolbarButton,
   undoIcon
 } from '@jupyterlab/ui-components';
+import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { IForgeLab } from '../tokens';
@@ -79,6 +80,11 @@ export class PipelineDocumentWidget extends DocumentWidget<
     );
   }
 
+  /** Emitted with the new execution's id after Run started one (the plugin opens its view). */
+  get executionStarted(): ISignal<this, string> {
+    return this._executionStarted;
+  }
+
   /**
    * Submit the pipeline (with unsaved edits) using the default adapters from the settings;
    * says readably why when the server refuses.
@@ -96,6 +102,7 @@ export class PipelineDocumentWidget extends DocumentWidget<
         `Execution ${execution.id} started on ${settings.defaultCompute}.`,
         { autoClose: 5000 }
       );
+      this._executionStarted.emit(execution.id);
       return execution.id;
     } catch (error) {
       const issues = error instanceof RunError ? error.issues : [];
@@ -119,6 +126,8 @@ export class PipelineDocumentWidget extends DocumentWidget<
       return null;
     }
   }
+
+  private _executionStarted = new Signal<this, string>(this);
 }
 
 /** Creates pipeline editors for `*.pipeline.json` documents. */

@@ -17,6 +17,7 @@ import { Signal } from '@lumino/signaling';
 
 import { FILE_SUFFIXES } from '../formats';
 import { architectureIcon, pipelineIcon } from '../icons';
+import { PIPELINE_CONTENT_TYPE } from '../pipeline/model';
 import { KernelBridge } from '../services/kernel';
 import { ForgeLabRequestError, ForgeLabServer } from '../services/server';
 import {
@@ -118,7 +119,7 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
         s => FILE_SUFFIXES[s] === 'pipeline'
       ),
       mimeTypes: ['application/json'],
-      contentType: 'file',
+      contentType: PIPELINE_CONTENT_TYPE,
       fileFormat: 'text',
       icon: pipelineIcon
     });

@@ -8,6 +8,7 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
+import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
 import { ILauncher } from '@jupyterlab/launcher';
 
 import { dump } from '../formats';
@@ -17,7 +18,9 @@ import {
   OperationCatalog,
   PipelineDocumentWidget,
   PipelineModelFactory,
-  PipelineWidgetFactory
+  PIPELINE_CONTENT_TYPE,
+  PipelineWidgetFactory,
+  YPipeline
 } from '../pipeline';
 import { IForgeLab } from '../tokens';
 
@@ -38,16 +41,30 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
   description: 'The visual editor of ForgeLab pipelines (*.pipeline.json).',
   autoStart: true,
   requires: [IForgeLab],
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer],
+  optional: [
+    ILauncher,
+    ICommandPalette,
+    ILayoutRestorer,
+    ICollaborativeContentProvider
+  ],
   activate: (
     app: JupyterFrontEnd,
     forgelab: IForgeLab,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    collaboration: ICollaborativeContentProvider | null
   ): void => {
     const catalog = new OperationCatalog(forgelab.server);
-    const modelFactory = new PipelineModelFactory();
+    // With jupyter-collaboration, pipelines open through its content provider on a shared
+    // YPipeline (the server's `forgelab.collaboration.YPipeline` holds the same layout).
+    collaboration?.sharedModelFactory.registerDocumentFactory(
+      PIPELINE_CONTENT_TYPE,
+      () => new YPipeline()
+    );
+    const modelFactory = new PipelineModelFactory({
+      collaborative: !!collaboration
+    });
     app.docRegistry.addModelFactory(modelFactory);
     const factory = new PipelineWidgetFactory(
       {
@@ -61,6 +78,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       forgelab,
       catalog
     );
+    if (collaboration) {
+      factory.contentProviderId = 'rtc';
+    }
     app.docRegistry.addWidgetFactory(factory);
 
     const tracker = new WidgetTracker<PipelineDocumentWidget>({
@@ -69,6 +89,12 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     factory.widgetCreated.connect((_, widget) => {
       widget.title.icon = pipelineIcon;
       widget.context.pathChanged.connect(() => void tracker.save(widget));
+      // Run opens the live view of the new execution (a command of the executions plugin).
+      widget.executionStarted.connect((_, id) => {
+        if (app.commands.hasCommand('forgelab:open-execution')) {
+          void app.commands.execute('forgelab:open-execution', { id });
+        }
+      });
       void tracker.add(widget);
     });
     if (restorer) {

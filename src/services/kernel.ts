@@ -107,8 +107,29 @@ export class KernelBridge implements IDisposable {
     return this._ready.promise;
   }
 
-  /** Load the extension into the current kernel now (idempotent in the kernel). */
-  async load(): Promise<IKernelPing> {
+  /**
+   * Load the extension into the current kernel now (idempotent in the kernel). A load already
+   * under way into the same kernel is joined rather than started again: a new session reports
+   * both its kernel change and its readiness, and a second load would close the first one's
+   * channel under the requests already sent through it.
+   */
+  load(): Promise<IKernelPing> {
+    const kernel = this.sessionContext.session?.kernel;
+    if (this._loading && this._loading.kernel === kernel) {
+      return this._loading.promise;
+    }
+    const promise = this._load();
+    this._loading = { kernel, promise };
+    const done = () => {
+      if (this._loading?.promise === promise) {
+        this._loading = null;
+      }
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  private async _load(): Promise<IKernelPing> {
     const kernel = this.sessionContext.session?.kernel;
     if (!kernel) {
       throw new KernelRequestError('No kernel is running.', 'dead');
@@ -322,6 +343,10 @@ export class KernelBridge implements IDisposable {
     }
   }
 
+  private _loading: {
+    kernel: Kernel.IKernelConnection | null | undefined;
+    promise: Promise<IKernelPing>;
+  } | null = null;
   private _comm: Kernel.IComm | null = null;
   private _pending = new Map<string, PromiseDelegate<IAnswer>>();
   private _ready = new PromiseDelegate<IKernelPing>();

@@ -59,7 +59,9 @@ for name in ("keras", "torch", "dask", "distributed", "s3fs"):
 
 
 def test_without_optional_dependencies_everything_loads_and_says_what_is_missing() -> None:
-    script = BLOCK_OPTIONAL + """
+    script = (
+        BLOCK_OPTIONAL
+        + """
 import json
 from forgelab.server.extension import handlers
 from forgelab.kernel.extension import load
@@ -67,6 +69,7 @@ assert handlers()
 from forgelab.cli import main
 sys.exit(main(["status", "--json"]))
 """
+    )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )

@@ -1,0 +1,136 @@
+/**
+ * With jupyter-collaboration installed, two browsers on one pipeline see each other's edits
+ * live (the pipeline is a shared Yjs document on the server too).
+ */
+import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+
+const STEP = `
+def step(*, epochs: int = 3, rate: float = 0.1) -> ("result",):
+    """Do one step."""
+    return epochs * rate
+`;
+
+function operationNode(id: string): Record<string, unknown> {
+  return {
+    id,
+    kind: 'operation',
+    position: { x: id === 'first' ? 0 : 300, y: 0 },
+    operation: {
+      id: 'step',
+      name: 'step',
+      inputs: [],
+      outputs: [{ name: 'result' }],
+      attributes: [
+        { name: 'epochs', type: 'int', default: 3 },
+        { name: 'rate', type: 'float', default: 0.1 }
+      ],
+      source: { language: 'python', function: 'step', code: STEP }
+    }
+  };
+}
+
+/** Select a node and set an attribute in the property panel. */
+async function setAttribute(
+  page: Page,
+  node: string,
+  name: string,
+  value: string
+): Promise<void> {
+  await page
+    .locator(
+      `g.jp-ForgeLab-GraphView-node[data-id="${node}"] .jp-ForgeLab-GraphView-title`
+    )
+    .click();
+  const input = page.locator(
+    `.jp-ForgeLab-Properties input[name="attr-${name}"]`
+  );
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+test.describe('collaboration', () => {
+  test('an edit in one page appears in the other, both ways', async ({
+    page,
+    browser,
+    tmpPath,
+    baseURL
+  }, testInfo) => {
+    const path = `${tmpPath}/shared.pipeline.json`;
+    await page.contents.uploadContent(
+      JSON.stringify({
+        format: 'forgelab.pipeline',
+        version: 1,
+        nodes: [operationNode('first'), operationNode('second')],
+        connections: []
+      }),
+      'text',
+      path
+    );
+    await page.evaluate(
+      p =>
+        (window as any).jupyterapp.commands.execute('docmanager:open', {
+          path: p,
+          factory: 'ForgeLab Pipeline Editor'
+        }),
+      path
+    );
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${baseURL}/lab/tree/${path}`);
+    for (const p of [page, other]) {
+      await expect(
+        p.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node')
+      ).toHaveCount(2, { timeout: 60000 });
+    }
+    const node = (p: Page, id: string) =>
+      p.locator(`g.jp-ForgeLab-GraphView-node[data-id="${id}"]`);
+
+    // An edit in the first page appears in the second...
+    await setAttribute(page, 'first', 'epochs', '12');
+    await expect(node(page, 'first')).toContainText('epochs = 12');
+    await expect(node(other, 'first')).toContainText('epochs = 12', {
+      timeout: 20000
+    });
+
+    // ...and one in the second page appears in the first.
+    await setAttribute(other, 'second', 'epochs', '7');
+    await expect(node(page, 'second')).toContainText('epochs = 7', {
+      timeout: 20000
+    });
+    await expect(node(other, 'first')).toContainText('epochs = 12');
+
+    for (const [name, p] of [
+      ['collaboration-first', page],
+      ['collaboration-second', other]
+    ] as const) {
+      const shot = await p.screenshot({
+        path: testInfo.outputPath(`${name}.png`)
+      });
+      await testInfo.attach(name, { body: shot, contentType: 'image/png' });
+    }
+
+    // Saved through the shared document: the file holds both edits.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('docmanager:save')
+    );
+    await expect
+      .poll(
+        async () => {
+          const model = await page.evaluate(
+            p =>
+              (window as any).jupyterapp.serviceManager.contents.get(p, {
+                content: true,
+                format: 'text',
+                type: 'file'
+              }),
+            path
+          );
+          const saved = JSON.parse(model.content);
+          return saved.nodes.map((n: any) => n.attributes?.epochs ?? null);
+        },
+        { timeout: 20000 }
+      )
+      .toEqual([12, 7]);
+    await other.context().close();
+  });
+});
