@@ -3,7 +3,9 @@
 Selected with ``MPLBACKEND=module://forgelab.jobs.mpl_backend`` by compute adapters. It renders
 with Agg; ``canvas.draw()``, ``draw_idle()``, ``plt.pause()`` and ``plt.show()`` each emit the
 figure as PNG, so a loss curve redrawn per epoch reaches the browser per epoch. Draws closer than
-:data:`MIN_INTERVAL` seconds are coalesced; the last one is always sent (at exit at the latest).
+:data:`MIN_INTERVAL` seconds (``FORGELAB_FIGURE_INTERVAL``, default 0.2) are coalesced, so a
+figure redrawn in a tight loop cannot flood the events; the last draw is always sent (at exit at
+the latest).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import atexit
 import base64
 import io
+import os
 import time
 from typing import Any
 
@@ -19,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from . import events
 
-MIN_INTERVAL = 0.2
+MIN_INTERVAL = float(os.environ.get("FORGELAB_FIGURE_INTERVAL", "0.2"))
 _last_sent: dict[int, float] = {}
 _pending: dict[int, FigureCanvasForgeLab] = {}
 

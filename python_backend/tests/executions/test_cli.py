@@ -19,8 +19,10 @@ from .conftest import node, pipeline
 REPO = Path(__file__).resolve().parents[3]
 
 
-def forgelab(cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KERAS_BACKEND": "torch"}
+def forgelab(
+    cwd: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KERAS_BACKEND": "torch", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "forgelab.cli", *args],
         cwd=cwd,
@@ -100,6 +102,9 @@ def test_the_digits_example_trains_scores_and_plots(tmp_path: Path, adapter: str
         "train.epochs=4",
         "--json",
         timeout=600,
+        # Every draw is sent: epochs of this small model can be closer than the coalescing
+        # interval on an idle machine.
+        env={"FORGELAB_FIGURE_INTERVAL": "0"},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     execution = json.loads(done.stdout)
