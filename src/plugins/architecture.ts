@@ -13,6 +13,7 @@ import {
   Notification,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import { ILauncher } from '@jupyterlab/launcher';
 import { NotebookPanel } from '@jupyterlab/notebook';
 
@@ -148,9 +149,12 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
           () => false
         );
         if (exists) {
-          const dir = path.includes('/') ? path.replace(/\/[^/]*$/, '') : '';
           path = (
-            await contents.newUntitled({ path: dir, type: 'file', ext: '.py' })
+            await contents.newUntitled({
+              path: PathExt.dirname(path),
+              type: 'file',
+              ext: '.py'
+            })
           ).path;
         }
         await contents.save(path, {
@@ -174,7 +178,7 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         }
         const path = widget.context.path;
         const panel = (await app.commands.execute('notebook:create-new', {
-          cwd: path.includes('/') ? path.replace(/\/[^/]*$/, '') : '',
+          cwd: PathExt.dirname(path),
           kernelName: 'python3'
         })) as NotebookPanel;
         await panel.context.ready;
