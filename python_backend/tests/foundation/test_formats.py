@@ -73,3 +73,63 @@ def test_schemas_are_the_files_the_front_end_imports() -> None:
     for name in formats.FORMATS:
         assert f"python_backend/forgelab/formats/{name}.schema.json" in front_end
         assert formats.schema(name)["$id"].endswith(f"/{name}.schema.json")
+
+
+# The small examples: the redshift network repeats one block many times, and adds only time.
+EXAMPLES = [
+    p for p in sorted((FIXTURES.parent / "examples").glob("*.json")) if p.stat().st_size < 20_000
+]
+
+
+def _mutations(value: object, path: tuple = ()) -> list[tuple[tuple, str, object]]:
+    """Every single-step break of a document: each key removed, each value given another type,
+    an unknown key added to each object."""
+    found: list[tuple[tuple, str, object]] = []
+    if isinstance(value, dict):
+        found.append((path, "add", "unexpected"))
+        for key, inner in value.items():
+            found.append(((*path, key), "remove", None))
+            found.extend(_mutations(inner, (*path, key)))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found.extend(_mutations(inner, (*path, index)))
+    for other in (None, 1.5, "text", [], {}):
+        if type(other) is not type(value):
+            found.append((path, "set", other))
+    return found
+
+
+def _apply(document: object, path: tuple, action: str, value: object) -> object:
+    copy = json.loads(json.dumps(document))
+    if action == "set" and not path:
+        return value
+    parent = copy
+    for step in path if action == "add" else path[:-1]:
+        parent = parent[step]
+    if action == "add":
+        parent["forgelabUnknownKey"] = value
+    elif action == "remove":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return copy
+
+
+@pytest.mark.parametrize("path", VALID + EXAMPLES, ids=lambda p: p.name)
+def test_the_compiled_check_agrees_with_jsonschema_on_every_single_break(path: Path) -> None:
+    """Valid documents pass through a compiled check first; it must never accept a document
+    that jsonschema refuses, whatever single thing is broken."""
+    name = format_of(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    validator = formats._validator(name)
+    assert formats._gate(name) is not None
+    checked = 0
+    for where, action, value in _mutations(document):
+        broken = _apply(document, where, action, value)
+        if formats._passes_gate(name, broken):
+            assert validator.is_valid(broken), f"{action} at {where} passed the gate only"
+        checked += 1
+    assert checked > 20
+    before = json.dumps(document, sort_keys=True)
+    formats.issues(name, document)
+    assert json.dumps(document, sort_keys=True) == before, "validation changed the document"
