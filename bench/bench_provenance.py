@@ -3,8 +3,8 @@
 1. The same suite of simple cells runs in a plain ipykernel and in one with ForgeLab's recorder
    (``%load_ext forgelab``), alternating rounds; prints the median milliseconds per cell of each
    as the client sees it, the added milliseconds and the ratio, and the recorder's own median cost
-   measured inside the kernel. (The issue's anchor, ipyflow's kernel, is not installed here: that
-   column is left for when it is.)
+   measured inside the kernel. The anchor is ipyflow's kernel (``ipyflow-core``, whose kernel
+   tracks dataflow on every cell), run on the same suite in the same rounds.
 2. Reify time for synthetic in-memory histories of 100, 1,000, 10,000 and 100,000 cells (50
    independent variables updated in turn; the target depends on one fiftieth of the history), and
    slicing time for a history where every cell is needed; prints microseconds per record to show
@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -63,20 +65,48 @@ def cell_times(run: KernelRun, rounds: int) -> list[float]:
     return times
 
 
+def ipyflow_kernel_spec(folder: str) -> str | None:
+    """Write a kernel spec for ipyflow's kernel under ``folder`` and put it on Jupyter's path;
+    the kernel's name, or None when ipyflow is not installed."""
+    try:
+        import ipyflow.kernel  # noqa: F401
+    except ImportError:
+        return None
+    spec = Path(folder) / "kernels" / "forgelab-bench-ipyflow"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipyflow.kernel", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "ipyflow", "language": "python"})
+    )
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (folder, os.environ.get("JUPYTER_PATH")) if p
+    )
+    return spec.name
+
+
 def overhead(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         plain = KernelRun(cwd=folder, store_url=url, record=False)
         recorded = KernelRun(cwd=folder, store_url=url, record=True)
-        plain.start()
-        recorded.start()
+        name = ipyflow_kernel_spec(folder)
+        flow = (
+            KernelRun(cwd=folder, store_url=url, record=False, kernel_name=name) if name else None
+        )
+        kernels = [k for k in (plain, recorded, flow) if k is not None]
+        for kernel in kernels:
+            kernel.start()
         try:
-            cell_times(plain, 1), cell_times(recorded, 1)  # warm up both
+            for kernel in kernels:
+                cell_times(kernel, 1)  # warm up
             base: list[float] = []
             with_recorder: list[float] = []
-            for _ in range(rounds):  # alternate so that machine load hits both alike
+            with_ipyflow: list[float] = []
+            for _ in range(rounds):  # alternate so that machine load hits all alike
                 base += cell_times(plain, 1)
                 with_recorder += cell_times(recorded, 1)
+                if flow is not None:
+                    with_ipyflow += cell_times(flow, 1)
             inside = recorded.evaluate(
                 "import json, statistics\n"
                 "from forgelab.provenance import recorder\n"
@@ -86,8 +116,8 @@ def overhead(rounds: int) -> None:
                 "'n': len(r.overhead_ms)}))"
             )
         finally:
-            plain.stop()
-            recorded.stop()
+            for kernel in kernels:
+                kernel.stop()
     b, w = statistics.median(base), statistics.median(with_recorder)
     print(f"cells per kernel: {len(base)} ({len(SUITE)} cells x {rounds} rounds)")
     print(f"plain ipykernel      median {b:7.3f} ms/cell (client round trip)")
@@ -97,7 +127,16 @@ def overhead(rounds: int) -> None:
         f"recorder cost inside the kernel: median {inside['median']:.3f} ms, "
         f"p90 {inside['p90']:.3f} ms over {inside['n']} cells (goal: < 2 ms median)"
     )
-    print("ipyflow anchor: not installed in this environment; not measured")
+    if with_ipyflow:
+        f = statistics.median(with_ipyflow)
+        print(f"ipyflow kernel       median {f:7.3f} ms/cell")
+        print(f"added                median {f - b:+7.3f} ms/cell   ratio {f / b:5.2f}x")
+        print(
+            f"forgelab against ipyflow: {(w - b):+.3f} vs {(f - b):+.3f} ms added per cell, "
+            f"ratio {w / f:.2f}x of ipyflow's cell time"
+        )
+    else:
+        print("ipyflow anchor: ipyflow-core is not installed; not measured")
 
 
 def synthetic(n: int, chains: int) -> list[dict[str, Any]]:
