@@ -16,10 +16,30 @@ module.exports = {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic']
     }
   },
-  webServer: {
-    command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
-    timeout: 120000,
-    reuseExistingServer: !process.env.CI
-  }
+  projects: [
+    {
+      name: 'jupyterlab',
+      testIgnore: /no-collaboration\.spec\.ts$/
+    },
+    {
+      // The editors without jupyter-collaboration: a second server that lacks it.
+      name: 'no-collaboration',
+      testMatch: /no-collaboration\.spec\.ts$/,
+      use: { baseURL: 'http://localhost:8889' }
+    }
+  ],
+  webServer: [
+    {
+      command: 'jlpm start',
+      url: 'http://localhost:8888/lab',
+      timeout: 120000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
+      command: 'jlpm start:nocollab',
+      url: 'http://localhost:8889/lab',
+      timeout: 120000,
+      reuseExistingServer: !process.env.CI
+    }
+  ]
 };

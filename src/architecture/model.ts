@@ -496,16 +496,30 @@ export namespace ArchitectureModel {
   }
 }
 
+/**
+ * The content type architectures open with: with jupyter-collaboration, the server's
+ * `forgelab.collaboration.YArchitecture` (the same Yjs layout) is registered under it.
+ */
+export const ARCHITECTURE_CONTENT_TYPE = 'forgelabarchitecture';
+
 /** Creates architecture models for the document registry. */
 export class ArchitectureModelFactory implements DocumentRegistry.IModelFactory<ArchitectureModel> {
+  /** Create the factory; `collaborative` when a collaboration provider will bind the models. */
+  constructor(options: { collaborative?: boolean } = {}) {
+    this.collaborative = !!options.collaborative;
+  }
+
   /** The factory's name, used by widget factories. */
   readonly name = 'forgelab-architecture-model';
-  /** Architectures are stored as files. */
-  readonly contentType = 'file';
+  /**
+   * A dedicated content type, so that a collaboration provider gives architectures a shared
+   * {@link YArchitecture} (the server reads unknown types as plain files).
+   */
+  readonly contentType = ARCHITECTURE_CONTENT_TYPE;
   /** Architectures are read as text. */
   readonly fileFormat = 'text';
-  /** Models are not bound to a collaboration provider by default. */
-  readonly collaborative = false;
+  /** Whether models share their document with collaborators. */
+  readonly collaborative: boolean;
 
   /** Whether the factory is disposed. */
   get isDisposed(): boolean {

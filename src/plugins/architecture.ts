@@ -14,6 +14,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
+import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
 import { ILauncher } from '@jupyterlab/launcher';
 import { NotebookPanel } from '@jupyterlab/notebook';
 
@@ -22,7 +23,9 @@ import {
   ArchitectureModelFactory,
   ArchitectureToolbarCommands,
   ArchitectureWidgetFactory,
-  emptyArchitecture
+  ARCHITECTURE_CONTENT_TYPE,
+  emptyArchitecture,
+  YArchitecture
 } from '../architecture';
 import { dump } from '../formats';
 import { architectureIcon } from '../icons';
@@ -52,15 +55,30 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     'The visual editor of neural-network architectures (*.arch.json), with shapes from Keras.',
   autoStart: true,
   requires: [IForgeLab],
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer],
+  optional: [
+    ILauncher,
+    ICommandPalette,
+    ILayoutRestorer,
+    ICollaborativeContentProvider
+  ],
   activate: (
     app: JupyterFrontEnd,
     forgelab: IForgeLab,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    collaboration: ICollaborativeContentProvider | null
   ): void => {
-    const modelFactory = new ArchitectureModelFactory();
+    // With jupyter-collaboration, architectures open through its content provider on a shared
+    // YArchitecture (the server's `forgelab.collaboration.YArchitecture` holds the same layout);
+    // without it, the editor reads and writes the file as text.
+    collaboration?.sharedModelFactory.registerDocumentFactory(
+      ARCHITECTURE_CONTENT_TYPE,
+      () => new YArchitecture()
+    );
+    const modelFactory = new ArchitectureModelFactory({
+      collaborative: !!collaboration
+    });
     app.docRegistry.addModelFactory(modelFactory);
     const factory = new ArchitectureWidgetFactory(
       {
@@ -73,6 +91,9 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
       },
       { forgelab, manager: app.serviceManager, commands: app.commands }
     );
+    if (collaboration) {
+      factory.contentProviderId = 'rtc';
+    }
     app.docRegistry.addWidgetFactory(factory);
 
     const tracker = new WidgetTracker<ArchitectureDocumentWidget>({

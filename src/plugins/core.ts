@@ -15,6 +15,7 @@ import {
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Signal } from '@lumino/signaling';
 
+import { ARCHITECTURE_CONTENT_TYPE } from '../architecture/model';
 import { FILE_SUFFIXES } from '../formats';
 import { architectureIcon, pipelineIcon } from '../icons';
 import { PIPELINE_CONTENT_TYPE } from '../pipeline/model';
@@ -130,7 +131,7 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
         s => FILE_SUFFIXES[s] === 'architecture'
       ),
       mimeTypes: ['application/json'],
-      contentType: 'file',
+      contentType: ARCHITECTURE_CONTENT_TYPE,
       fileFormat: 'text',
       icon: architectureIcon
     });
