@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from .. import __version__
 from ..formats import FormatError
 
-SUBCOMMANDS: tuple[str, ...] = ("status", "arch", "run", "executions", "artifacts", "reify")
+SUBCOMMANDS: tuple[str, ...] = (
+    "status",
+    "arch",
+    "run",
+    "executions",
+    "artifacts",
+    "reify",
+    "example",
+)
 
 
 class UsageError(Exception):

@@ -1,0 +1,366 @@
+"""Photometric redshifts from SDSS images (DeepForge paper, section 9) as plain Python functions.
+
+Each function is an operation: positional parameters are inputs, keyword-only parameters are
+attributes, the return annotation names the outputs. They run as they are in a notebook too:
+
+    galaxies = casjobs_query(limit=200, casjobs_url=...)
+    galaxies, report = download_fits(galaxies, sas_url=..., directory="frames")
+    cubes, labels, redshifts, magnitudes = preprocess(galaxies)
+    model, predictions, history = train_validate(cubes, labels, redshifts, "../redshift.arch.json")
+    metrics = knn_baseline(magnitudes, redshifts, predictions)
+
+The defaults are the real services (SkyServer's CasJobs, the SDSS Science Archive Server); the
+offline sky (``forgelab example redshift --offline``) prints the URLs to use instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from forgelab.examples.redshift import cutouts, frames, metrics
+from forgelab.examples.redshift.sky import frame_key, parse_frame_name
+from forgelab.jobs import events
+from forgelab.operations import ArchitectureRef
+from forgelab.sciserver.casjobs import DEFAULT_CASJOBS_URL, CasJobs
+
+GALAXY_SQL = (
+    "SELECT TOP {limit} p.objID, p.ra, p.dec, p.run, p.rerun, p.camcol, p.field, s.z "
+    "FROM PhotoObj AS p JOIN SpecObj AS s ON s.bestObjID = p.objID "
+    "WHERE p.type = 3 AND s.class = 'GALAXY' AND s.z > 0 AND s.z < {z_max}"
+)
+BANDS = ("u", "g", "r", "i", "z")
+#: Flux scale (nanomaggies) of the arcsinh stretch applied to the cut-outs before training.
+STRETCH = 0.05
+
+
+class Downloaded(NamedTuple):
+    """The galaxies whose five frames are on disk (``frame_u`` … ``frame_z`` paths), and what
+    the download did (counts, and each failed file with the galaxies it affects)."""
+
+    galaxies: pd.DataFrame
+    report: dict
+
+
+class Dataset(NamedTuple):
+    """Cut-outs (N, 64, 64, 5), redshift bin labels, redshifts and aperture magnitudes (N, 5)."""
+
+    cubes: np.ndarray
+    labels: np.ndarray
+    redshifts: np.ndarray
+    magnitudes: np.ndarray
+
+
+class Trained(NamedTuple):
+    """The trained Keras model, per-galaxy predictions (split, z, z_pred, p00…p31) and the
+    loss history."""
+
+    model: Any
+    predictions: pd.DataFrame
+    history: dict
+
+
+def casjobs_query(
+    *,
+    casjobs_url: str = DEFAULT_CASJOBS_URL,
+    context: str = "DR17",
+    limit: int = 1000,
+    z_max: float = 0.4,
+    sql: str = GALAXY_SQL,
+) -> pd.DataFrame:
+    """Select galaxies with 0 < z < z_max, their fields and positions, from CasJobs.
+
+    ``sql`` may use ``{limit}`` and ``{z_max}``. The SciServer token, when needed, comes from
+    ``$SCISERVER_TOKEN`` or SciServer Compute's token file.
+    """
+    client = CasJobs.from_config({"url": casjobs_url})
+    galaxies = client.query(sql.format(limit=limit, z_max=z_max), context=context)
+    fields = galaxies.groupby(["run", "camcol", "field"]).ngroups
+    print(f"CasJobs ({context}): {len(galaxies)} galaxies in {fields} fields")
+    return galaxies
+
+
+def download_fits(
+    galaxies: pd.DataFrame,
+    *,
+    sas_url: str = frames.DEFAULT_SAS_URL,
+    directory: str = "~/.cache/forgelab/sdss",
+    workers: int = 4,
+    retries: int = 3,
+) -> Downloaded:
+    """Download the ugriz frames of every galaxy's field (in parallel, retried, resumable).
+
+    Each field's frames are fetched once and shared by its galaxies; files already in
+    ``directory`` and valid are reused. Galaxies whose frames cannot be had are reported by
+    file name and left out; the rest go on.
+    """
+    directory = os.path.expanduser(directory)
+    fields = list(
+        zip(galaxies["run"], galaxies["rerun"], galaxies["camcol"], galaxies["field"], strict=True)
+    )
+    report = frames.download_frames(
+        frames.frame_keys(fields), sas_url, directory, workers=workers, retries=retries
+    )
+    failed_fields = set()
+    for failure in report.failures:
+        _, run, camcol, number = parse_frame_name(failure.key)
+        failed_fields.add((run, camcol, number))
+        mask = (
+            (galaxies["run"] == run)
+            & (galaxies["camcol"] == camcol)
+            & (galaxies["field"] == number)
+        )
+        failure.objids = [int(o) for o in galaxies.loc[mask, "objID"]]
+        print(f"FAILED {failure}")
+    keep = [(int(r), int(c), int(f)) not in failed_fields for r, _, c, f in fields]
+    kept = galaxies.loc[keep].reset_index(drop=True)
+    rows = list(zip(kept["run"], kept["rerun"], kept["camcol"], kept["field"], strict=True))
+    for band in BANDS:
+        kept[f"frame_{band}"] = [
+            str(report.paths[frame_key(band, r, c, f, rr)]) for r, rr, c, f in rows
+        ]
+    print(
+        f"frames: {report.downloaded} downloaded, {report.reused} reused, "
+        f"{len(report.failures)} failed; {len(kept)} of {len(galaxies)} galaxies go on"
+    )
+    summary = {
+        "downloaded": report.downloaded,
+        "reused": report.reused,
+        "failed": [
+            {"file": f.key.rsplit("/", 1)[-1], "error": f.error, "objids": f.objids}
+            for f in report.failures
+        ],
+        "galaxies": len(kept),
+    }
+    return Downloaded(kept, summary)
+
+
+def preprocess(
+    galaxies: pd.DataFrame, *, size: int = 64, bins: int = 32, z_max: float = 0.4
+) -> Dataset:
+    """Cut size×size×5 cubes around each galaxy (astropy FITS + WCS) and bin its redshift.
+
+    Cut-outs that fall off a frame's edge are skipped and counted, never padded. Magnitudes
+    are measured in an aperture on the same cut-outs (for the kNN baseline).
+    """
+    paths = galaxies[[f"frame_{b}" for b in BANDS]].to_numpy().tolist()
+    result = cutouts.cut(galaxies["ra"].to_numpy(), galaxies["dec"].to_numpy(), paths, size)
+    if result.skipped:
+        first = next(iter(result.skipped.items()))
+        print(
+            f"skipped {len(result.skipped)} of {len(galaxies)} galaxies whose cut-out falls off "
+            f"a frame (e.g. objID {galaxies['objID'].iloc[first[0]]}: {first[1]})"
+        )
+    if len(result.cubes) == 0:
+        raise ValueError(
+            f"preprocess: none of the {len(galaxies)} galaxies has a complete {size}x{size} "
+            "cut-out in all five frames (no galaxies, or all downloads failed: see the "
+            "download report)"
+        )
+    redshifts = galaxies["z"].to_numpy()[result.kept].astype(np.float32)
+    labels = metrics.to_bins(redshifts, bins, z_max)
+    print(f"{len(result.cubes)} cubes of {size}x{size}x{len(BANDS)}; {bins} bins over [0, {z_max})")
+    return Dataset(result.cubes, labels, redshifts, result.magnitudes)
+
+
+def _stretch(cubes: np.ndarray) -> np.ndarray:
+    """The network's input: an arcsinh stretch that keeps faint outskirts and bright cores."""
+    return np.arcsinh(cubes / STRETCH).astype(np.float32)
+
+
+def _loss_plot():
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("cross-entropy")
+    axes.set_title("Loss per epoch")
+    return figure, axes
+
+
+def train_validate(
+    cubes: np.ndarray,
+    labels: np.ndarray,
+    redshifts: np.ndarray,
+    architecture: ArchitectureRef,
+    *,
+    epochs: int = 3,
+    batch_size: int = 32,
+    learning_rate: float = 0.0005,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    z_max: float = 0.4,
+) -> Trained:
+    """Train the network of ``architecture`` on the redshift bins and validate it on a
+    held-out split; the loss is plotted per epoch. Predicted z is the expectation over bins.
+    """
+    import forgelab.architecture
+    import keras
+
+    count = len(cubes)
+    order = np.random.default_rng(seed).permutation(count)
+    n_test = max(1, int(round(count * test_fraction)))
+    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
+    x = _stretch(cubes)
+    keras.utils.set_random_seed(seed)
+    model = forgelab.architecture.load(architecture)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    figure, axes = _loss_plot()
+
+    class PlotLoss(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen = {"loss": [], "val_loss": []}
+
+        def on_epoch_end(self, epoch, logs=None):
+            for key in self.seen:
+                self.seen[key].append(float((logs or {}).get(key, np.nan)))
+                events.emit("metric", {"name": key, "value": self.seen[key][-1], "step": epoch + 1})
+            axes.clear()
+            axes.plot(range(1, epoch + 2), self.seen["loss"], "o-", label="train")
+            axes.plot(range(1, epoch + 2), self.seen["val_loss"], "o-", label="validation")
+            axes.set_xlabel("epoch")
+            axes.set_ylabel("cross-entropy")
+            axes.set_title("Loss per epoch")
+            axes.legend()
+            figure.canvas.draw()
+
+    fitted = model.fit(
+        x[train],
+        labels[train],
+        validation_data=(x[test], labels[test]),
+        epochs=epochs,
+        batch_size=batch_size,
+        callbacks=[PlotLoss()],
+        verbose=2,
+    )
+    probabilities = model.predict(x, batch_size=batch_size, verbose=0)
+    predicted = metrics.expected_z(probabilities, z_max)
+    split = np.where(np.isin(np.arange(count), test), "test", "train")
+    predictions = pd.DataFrame({"split": split, "z": redshifts, "z_pred": predicted})
+    for b in range(probabilities.shape[1]):
+        predictions[f"p{b:02d}"] = probabilities[:, b]
+    scores = metrics.scores(redshifts[test], predicted[test])
+    print(
+        f"CNN on {scores['count']} test galaxies: sigma_NMAD={scores['sigma_nmad']:.4f} "
+        f"bias={scores['bias']:+.4f} outliers={scores['outlier_fraction']:.3f}"
+    )
+    history = {k: [float(v) for v in vs] for k, vs in fitted.history.items()}
+    return Trained(model, predictions, history)
+
+
+def knn_baseline(
+    magnitudes: np.ndarray,
+    redshifts: np.ndarray,
+    predictions: pd.DataFrame,
+    *,
+    neighbours: int = 10,
+) -> dict:
+    """Score a k-nearest-neighbours photo-z on the five band magnitudes against the CNN, on the
+    CNN's own test split; prints both σ_NMAD, bias and outlier fractions."""
+    from sklearn.neighbors import KNeighborsRegressor
+
+    test = predictions["split"].to_numpy() == "test"
+    train = ~test
+    colours = np.column_stack([magnitudes, -np.diff(magnitudes, axis=1)])
+    knn = KNeighborsRegressor(
+        n_neighbors=max(1, min(neighbours, int(train.sum()))), weights="distance"
+    )
+    knn.fit(colours[train], redshifts[train])
+    result = {
+        "cnn": metrics.scores(redshifts[test], predictions["z_pred"].to_numpy()[test]),
+        "knn": metrics.scores(redshifts[test], knn.predict(colours[test])),
+    }
+    for name, score in result.items():
+        for metric in ("sigma_nmad", "bias", "outlier_fraction"):
+            events.emit("metric", {"name": f"{name}_{metric}", "value": score[metric]})
+        print(
+            f"{name.upper():<4} sigma_NMAD={score['sigma_nmad']:.4f} bias={score['bias']:+.4f} "
+            f"outliers={score['outlier_fraction']:.3f} (n={score['count']})"
+        )
+    better = min(result, key=lambda n: result[n]["sigma_nmad"])
+    print(f"lower sigma_NMAD: {better.upper()}")
+    return result
+
+
+def visualize_predictions(
+    predictions: pd.DataFrame, *, count: int = 5, z_max: float = 0.4, seed: int = 0
+) -> bytes:
+    """The predicted redshift distribution of ``count`` test galaxies against their true z."""
+    import matplotlib.pyplot as plt
+
+    test = predictions[predictions["split"] == "test"]
+    chosen = test.sample(min(count, len(test)), random_state=seed)
+    columns = [c for c in predictions.columns if c.startswith("p") and c[1:].isdigit()]
+    edges = metrics.bin_edges(len(columns), z_max)
+    figure, axes = plt.subplots(1, len(chosen), figsize=(3 * len(chosen), 3), squeeze=False)
+    for ax, (_, row) in zip(axes[0], chosen.iterrows(), strict=True):
+        ax.bar(edges[:-1], row[columns].to_numpy(float), width=np.diff(edges), align="edge")
+        ax.axvline(row["z"], color="k", label="true z")
+        ax.axvline(row["z_pred"], color="r", linestyle="--", label="predicted")
+        ax.set_xlabel("z")
+    axes[0][0].set_ylabel("probability")
+    axes[0][0].legend(fontsize="small")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.show()
+    return buffer.getvalue()
+
+
+def reduce_dimensions(
+    model,
+    cubes: np.ndarray,
+    predictions: pd.DataFrame,
+    *,
+    layer: str = "inception5_concat",
+    perplexity: float = 30.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """t-SNE to 3-D of the network's learned features of the test galaxies.
+
+    The features are the output of ``layer`` averaged over the image (one value per channel),
+    reduced to at most 50 dimensions with PCA before t-SNE.
+    """
+    import keras
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    test = predictions["split"].to_numpy() == "test"
+    extractor = keras.Model(model.inputs, model.get_layer(layer).output)
+    features = extractor.predict(_stretch(cubes[test]), batch_size=32, verbose=0)
+    features = features.reshape(len(features), -1, features.shape[-1]).mean(axis=1)
+    count = len(features)
+    if count < 4:
+        raise ValueError(f"t-SNE needs at least 4 test galaxies, got {count}")
+    features = PCA(min(50, count, features.shape[1]), random_state=seed).fit_transform(features)
+    perplexity = min(perplexity, (count - 1) / 3)
+    embedding = TSNE(3, perplexity=perplexity, init="pca", random_state=seed).fit_transform(
+        features
+    )
+    print(f"t-SNE of {count} test galaxies ({layer}, perplexity {perplexity:.1f})")
+    return embedding.astype(np.float32)
+
+
+def visualize_embeddings(embedding: np.ndarray, predictions: pd.DataFrame) -> bytes:
+    """A 3-D scatter of the t-SNE embedding, coloured by each galaxy's |Δz| / (1 + z)."""
+    import matplotlib.pyplot as plt
+
+    test = predictions[predictions["split"] == "test"]
+    error = np.abs(test["z_pred"] - test["z"]) / (1 + test["z"])
+    figure = plt.figure(figsize=(6, 5))
+    axes = figure.add_subplot(projection="3d")
+    points = axes.scatter(*embedding.T[:3], c=error, cmap="viridis", s=12)
+    figure.colorbar(points, ax=axes, label="|Δz| / (1 + z)", shrink=0.7)
+    axes.set_title("t-SNE of the learned features")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.show()
+    return buffer.getvalue()
