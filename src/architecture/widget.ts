@@ -42,6 +42,7 @@ export class ArchitectureDocumentWidget extends DocumentWidget<
     commands: CommandRegistry
   ) {
     super(options);
+    this.content.canvas.holdUntil(this.revealed);
     this.addClass('jp-ForgeLab-ArchitectureDocument');
     const add = (
       name: string,

@@ -40,6 +40,18 @@ export interface IViewNode {
   className?: string;
   /** Problems to highlight (shown in the node's tooltip and as a badge). */
   issues?: ReadonlyArray<string>;
+  /** Small buttons in the node's header (such as "show the source"), reported by the view. */
+  actions?: ReadonlyArray<IViewNodeAction>;
+}
+
+/** A button drawn in a node's header; clicking it emits the view's `nodeAction`. */
+export interface IViewNodeAction {
+  /** What the action is, as the owner knows it (`source`). */
+  id: string;
+  /** The tooltip. */
+  label: string;
+  /** One or two characters drawn as the button. */
+  glyph: string;
 }
 
 /** An edge as the view draws it. */

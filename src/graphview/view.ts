@@ -104,9 +104,33 @@ export class GraphView extends Widget {
     this._empty.textContent = options.emptyMessage ?? '';
     this.node.appendChild(this._empty);
 
+    // The canvas learns its size from a ResizeObserver, which reports after the browser's own
+    // layout: reading clientWidth right after drawing hundreds of nodes would force a second,
+    // synchronous layout of all of them (most of the time to first render of a large graph).
+    if (typeof ResizeObserver !== 'undefined') {
+      this._resizeObserver = new ResizeObserver(() => {
+        this._knownSize = {
+          width: this.node.clientWidth,
+          height: this.node.clientHeight
+        };
+        this._renderMinimap();
+        this._fitIfPending();
+      });
+      this._resizeObserver.observe(this.node);
+    }
+
     this._zoom = d3
       .zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.05, 3])
+      // d3's default extent reads the SVG's width.baseVal, which forces a layout of every
+      // node; the observed size is already known.
+      .extent(() => {
+        const { width, height } = this._size();
+        return [
+          [0, 0],
+          [width, height]
+        ];
+      })
       .filter(
         (event: any) =>
           (!event.button || event.type === 'wheel') && !event.shiftKey
@@ -149,6 +173,11 @@ export class GraphView extends Widget {
     return this._selectionChanged;
   }
 
+  /** Emitted when one of a node's header buttons ({@link IViewNode.actions}) is clicked. */
+  get nodeAction(): ISignal<this, { node: string; action: string }> {
+    return this._nodeAction;
+  }
+
   /** The current selection. */
   get selection(): IGraphSelection {
     return { nodes: this._selectedNodes, edges: this._selectedEdges };
@@ -169,6 +198,10 @@ export class GraphView extends Widget {
    * is rebuilt only when its drawn data changed.
    */
   render(graph: IViewGraph): void {
+    if (this._held) {
+      this._heldGraph = graph;
+      return;
+    }
     this._graph = graph;
     this._nodeIndex = new Map(graph.nodes.map(n => [n.id, n]));
     this._updatePositions(graph);
@@ -186,12 +219,14 @@ export class GraphView extends Widget {
       .attr('data-id', d => d.id)
       .call(this._nodeDrag);
     const wireDrag = this._wireDrag;
+    const onAction = (node: string, action: string) =>
+      this._nodeAction.emit({ node, action });
     entered.merge(nodes).each(function (d) {
       const el = this as NodeElement;
       const sig = signature(d);
       if (el.__sig !== sig) {
         el.__sig = sig;
-        drawNode(this, d, m, wireDrag);
+        drawNode(this, d, m, wireDrag, onAction);
       }
     });
     this._nodesLayer
@@ -202,10 +237,27 @@ export class GraphView extends Widget {
     this._renderEdges();
     this._renderMinimap();
     this._empty.style.display = graph.nodes.length ? 'none' : '';
-    if (this._needsFit && graph.nodes.length && this._hasSize()) {
-      this._needsFit = false;
-      this.fit(false);
-    }
+    this._fitIfPending();
+  }
+
+  /**
+   * Draw nothing until `ready` settles, then the latest graph given to `render`.
+   *
+   * A document shows a spinner until its content has loaded; removing it and focusing the
+   * content each force a synchronous layout, which costs hundreds of milliseconds when a large
+   * graph is already drawn beneath it. Held back, the graph is laid out once, in the next frame.
+   */
+  holdUntil(ready: Promise<unknown>): void {
+    this._held = true;
+    const release = () => {
+      this._held = false;
+      const graph = this._heldGraph;
+      this._heldGraph = null;
+      if (graph && !this.isDisposed) {
+        this.render(graph);
+      }
+    };
+    ready.then(release, release);
   }
 
   /** Zoom and pan so that the whole graph (or the selection) is visible. */
@@ -336,6 +388,7 @@ export class GraphView extends Widget {
     window.clearTimeout(this._messageTimer);
     this.node.removeEventListener('keydown', this);
     this.node.removeEventListener('mousedown', this, true);
+    this._resizeObserver?.disconnect();
     this._svg.interrupt();
     Signal.clearData(this);
     super.dispose();
@@ -345,15 +398,17 @@ export class GraphView extends Widget {
   protected onResize(msg: Widget.ResizeMessage): void {
     super.onResize(msg);
     this._renderMinimap();
-    if (this._needsFit && this._graph.nodes.length && this._hasSize()) {
-      this._needsFit = false;
-      this.fit(false);
-    }
+    this._fitIfPending();
   }
 
   /** Fit when shown for the first time with a graph. */
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
+    this._fitIfPending();
+  }
+
+  /** Fit now if a fit waits for the canvas to have a size and a graph. */
+  private _fitIfPending(): void {
     if (this._needsFit && this._graph.nodes.length && this._hasSize()) {
       this._needsFit = false;
       this.fit(false);
@@ -845,13 +900,23 @@ export class GraphView extends Widget {
     return { x, y };
   }
 
+  /** The canvas's size as last observed (or measured, where ResizeObserver is missing). */
   private _size(): { width: number; height: number } {
+    if (this._resizeObserver) {
+      return this._knownSize;
+    }
     return { width: this.node.clientWidth, height: this.node.clientHeight };
   }
 
   private _hasSize(): boolean {
-    return this.node.clientWidth > 0 && this.node.clientHeight > 0;
+    const { width, height } = this._size();
+    return width > 0 && height > 0;
   }
+
+  private _held = false;
+  private _heldGraph: IViewGraph | null = null;
+  private _resizeObserver: ResizeObserver | null = null;
+  private _knownSize = { width: 0, height: 0 };
 
   private _delegate: IGraphViewDelegate;
   private _m: IGraphViewMetrics;
@@ -891,6 +956,9 @@ export class GraphView extends Widget {
   private _rendered = false;
   private _needsFit = false;
   private _selectionChanged = new Signal<this, IGraphSelection>(this);
+  private _nodeAction = new Signal<this, { node: string; action: string }>(
+    this
+  );
 }
 
 /** The {@link GraphView} namespace. */
@@ -919,7 +987,8 @@ export function signature(d: IViewNode): string {
     d.outputs,
     d.details,
     d.className,
-    d.issues
+    d.issues,
+    d.actions
   ]);
 }
 
@@ -965,7 +1034,8 @@ function drawNode(
     SVGGElement,
     { node: string; port: string },
     unknown
-  >
+  >,
+  onAction?: (node: string, action: string) => void
 ): void {
   el.textContent = '';
   const issues = d.issues ?? [];
@@ -1015,6 +1085,23 @@ function drawNode(
       String(issues.length)
     );
   }
+  (d.actions ?? []).forEach((action, i) => {
+    const button = svg(el, 'g', {
+      class: 'jp-ForgeLab-GraphView-action',
+      'data-action': action.id,
+      role: 'button',
+      transform: `translate(${m.nodeWidth - (issues.length ? 36 : 14) - i * 20},14)`
+    });
+    svg(button, 'title', {}, action.label);
+    svg(button, 'rect', { x: -8, y: -8, width: 16, height: 16, rx: 3 });
+    svg(button, 'text', { 'text-anchor': 'middle', y: 4 }, action.glyph);
+    // Not the start of a node drag: the button only clicks.
+    button.addEventListener('mousedown', event => event.stopPropagation());
+    button.addEventListener('click', event => {
+      event.stopPropagation();
+      onAction?.(d.id, action.id);
+    });
+  });
   const portGroup = (
     direction: 'in' | 'out',
     name: string,

@@ -3,15 +3,17 @@
  * The canvas renders the model; every user action goes back through the model.
  */
 import { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
 import { BoxLayout, SplitPanel, Widget } from '@lumino/widgets';
 
 import { ConnectResult, IGraphEndpoint } from '../graph';
 import { GraphView, IGraphViewDelegate, IPoint } from '../graphview';
 import { OperationCatalog } from './catalog';
 import { IPipelineClip, PipelineModel } from './model';
+import { newInlineOperation } from './opsource';
 import { PALETTE_MIME, PaletteItem, PaletteView } from './palette';
-import { PropertyPanel } from './properties';
-import { pipelineViewGraph } from './viewdata';
+import { PropertyPanel, ReferencePicker } from './properties';
+import { pipelineViewGraph, SOURCE_ACTION } from './viewdata';
 
 /** The editor of one pipeline. */
 export class PipelineEditor extends Widget implements IGraphViewDelegate {
@@ -27,7 +29,10 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
         'Add operations from the palette (click or drag), then wire an output port to an input port.'
     });
     this.palette = new PaletteView(this._catalog, item => this.add(item));
-    this.properties = new PropertyPanel(this.model);
+    this.properties = new PropertyPanel(this.model, {
+      showSource: id => this._sourceRequested.emit(id),
+      pickReference: options.pickReference
+    });
 
     const split = new SplitPanel({ spacing: 1 });
     split.addClass('jp-ForgeLab-PipelineEditor-split');
@@ -44,6 +49,11 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
     this.canvas.selectionChanged.connect((_, selection) => {
       this.properties.nodeId =
         selection.nodes.size === 1 ? [...selection.nodes][0] : null;
+    }, this);
+    this.canvas.nodeAction.connect((_, { node, action }) => {
+      if (action === SOURCE_ACTION) {
+        this._sourceRequested.emit(node);
+      }
     }, this);
     this.canvas.node.addEventListener('dragover', this);
     this.canvas.node.addEventListener('drop', this);
@@ -62,14 +72,30 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
   /** The property panel. */
   readonly properties: PropertyPanel;
 
-  /** Add a palette item at `at` (graph coordinates) or in the middle of the view; select it. */
+  /** Emitted with a node's id when the user asks to see its operation's source. */
+  get sourceRequested(): ISignal<this, string> {
+    return this._sourceRequested;
+  }
+
+  /**
+   * Add a palette item at `at` (graph coordinates) or in the middle of the view; select it.
+   * A new operation also has its source opened.
+   */
   add(item: PaletteItem, at?: IPoint): string {
     const position = at ?? this._freeSpot();
-    const id =
-      item.kind === 'operation'
-        ? this.model.addOperation(item.operation, position)
-        : this.model.addTerminal(item.kind, position);
+    let id: string;
+    if (item.kind === 'new-operation') {
+      const name = this.model.uniqueId('new_operation');
+      id = this.model.addOperation(newInlineOperation(name), position);
+    } else if (item.kind === 'operation') {
+      id = this.model.addOperation(item.operation, position);
+    } else {
+      id = this.model.addTerminal(item.kind, position);
+    }
     this.canvas.select([id]);
+    if (item.kind === 'new-operation') {
+      this._sourceRequested.emit(id);
+    }
     return id;
   }
 
@@ -205,6 +231,7 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
   }
 
   private _catalog: OperationCatalog;
+  private _sourceRequested = new Signal<this, string>(this);
 }
 
 /** The {@link PipelineEditor} namespace. */
@@ -215,5 +242,7 @@ export namespace PipelineEditor {
     model: PipelineModel;
     /** The operations offered in the palette. */
     catalog: OperationCatalog;
+    /** Chooses a reference's value (a file dialog, a list of artifacts); none: typing only. */
+    pickReference?: ReferencePicker;
   }
 }

@@ -21,9 +21,15 @@ import {
   Position
 } from '../formats';
 import { ConnectResult, Graph, IGraphEndpoint } from '../graph';
+import { IOperationUpdate, updateOperation } from './opsource';
 import { graphEdge, IPipelineGraphNode, pipelineGraph } from './ports';
 import { IPipelineIssue, pipelineIssues } from './validation';
-import { emptyPipeline, PipelineDocumentChange, YPipeline } from './ydoc';
+import {
+  connectionKey,
+  emptyPipeline,
+  PipelineDocumentChange,
+  YPipeline
+} from './ydoc';
 
 /** A fragment copied from a pipeline: some nodes and the connections among them. */
 export interface IPipelineClip {
@@ -307,6 +313,57 @@ export class PipelineModel implements DocumentRegistry.IModel {
       }
       return { ...node, references };
     });
+  }
+
+  /**
+   * Give node `id` a new description of its operation (its source's signature changed), in one
+   * undoable step: values of vanished parameters and wires to vanished ports are removed.
+   */
+  replaceOperation(id: string, operation: Operation): IOperationUpdate {
+    const node = this.sharedModel.getNode(id);
+    if (!node || node.kind !== 'operation') {
+      throw new Error(`There is no operation node '${id}' in this pipeline.`);
+    }
+    const update = updateOperation(
+      node,
+      this.sharedModel.getConnections(),
+      operation
+    );
+    this._edit(() => {
+      for (const c of update.removed) {
+        this.sharedModel.deleteConnection(connectionKey(c));
+      }
+      this.sharedModel.setNode(update.node);
+    });
+    return update;
+  }
+
+  /**
+   * Update every node whose operation id is a key of `operations` (a workspace file was saved),
+   * in one undoable step; returns the updates by node id.
+   */
+  replaceOperations(
+    operations: ReadonlyMap<string, Operation>
+  ): Map<string, IOperationUpdate> {
+    const updates = new Map<string, IOperationUpdate>();
+    const connections = this.sharedModel.getConnections();
+    for (const node of this.sharedModel.getNodes()) {
+      const operation = node.operation && operations.get(node.operation.id);
+      if (node.kind === 'operation' && operation) {
+        updates.set(node.id, updateOperation(node, connections, operation));
+      }
+    }
+    if (updates.size) {
+      this._edit(() => {
+        for (const update of updates.values()) {
+          for (const c of update.removed) {
+            this.sharedModel.deleteConnection(connectionKey(c));
+          }
+          this.sharedModel.setNode(update.node);
+        }
+      });
+    }
+    return updates;
   }
 
   /** Set the display label of a node (empty: no label). */

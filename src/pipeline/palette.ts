@@ -14,6 +14,7 @@ export const PALETTE_MIME = 'application/x-forgelab-palette-item';
 export type PaletteItem =
   | { kind: 'input' }
   | { kind: 'output' }
+  | { kind: 'new-operation' }
   | { kind: 'operation'; operation: Operation };
 
 /** A searchable list of what can be added to a pipeline. */
@@ -62,6 +63,13 @@ export class PaletteView extends Widget {
         'Output',
         'A value the pipeline produces',
         { kind: 'output' }
+      ]);
+    }
+    if (!terms || 'new operation'.includes(terms)) {
+      items.push([
+        'New operation',
+        'A Python function written here, kept in the pipeline',
+        { kind: 'new-operation' }
       ]);
     }
     for (const operation of catalog.search(query)) {

@@ -6,6 +6,7 @@ import { Widget } from '@lumino/widgets';
 
 import { Attribute, Node, Reference } from '../formats';
 import { PipelineModel } from './model';
+import { hasEditableSource } from './viewdata';
 import { attributeValueProblem } from './validation';
 
 /** Read a field's text as a value of `attribute`, or say why it is not one. */
@@ -49,10 +50,22 @@ export function referenceProblem(
   return null;
 }
 
+/**
+ * Chooses a value for `reference` of node `nodeId` (a file dialog for architectures, a list for
+ * artifacts); resolves to `null` when the user cancels.
+ */
+export type ReferencePicker = (
+  reference: Reference,
+  nodeId: string
+) => Promise<string | null>;
+
 /** Shows and edits the selected node; every edit goes through the model. */
 export class PropertyPanel extends Widget {
-  /** Create a panel for `model`. */
-  constructor(private readonly _model: PipelineModel) {
+  /** Create a panel for `model`; `options` add the source button and reference pickers. */
+  constructor(
+    private readonly _model: PipelineModel,
+    private readonly _options: PropertyPanel.IOptions = {}
+  ) {
     super();
     this.addClass('jp-ForgeLab-Properties');
     this._model.pipelineChanged.connect(this._onChanged, this);
@@ -114,6 +127,16 @@ export class PropertyPanel extends Widget {
       p.className = 'jp-ForgeLab-Properties-description';
       p.textContent = node.operation.description;
       this.node.appendChild(p);
+    }
+    const showSource = this._options.showSource;
+    if (showSource && hasEditableSource(node)) {
+      const button = document.createElement('button');
+      button.className =
+        'jp-Button jp-mod-styled jp-ForgeLab-Properties-source';
+      button.textContent = 'Show source';
+      button.title = "Open the operation's Python source beside its interface";
+      button.addEventListener('click', () => showSource(node.id));
+      this.node.appendChild(button);
     }
     this._text(
       'Label',
@@ -182,7 +205,7 @@ export class PropertyPanel extends Widget {
       this._attributeField(node.id, attribute, values[attribute.name]);
     }
     for (const reference of op.references ?? []) {
-      this._text(
+      const input = this._text(
         `${reference.name} (${reference.kind})`,
         node.references?.[reference.name] ?? '',
         `ref-${reference.name}`,
@@ -192,6 +215,26 @@ export class PropertyPanel extends Widget {
           ? 'path/to/net.arch.json'
           : 'artifact URI'
       );
+      const pick = this._options.pickReference;
+      if (pick) {
+        const browse = document.createElement('button');
+        browse.className =
+          'jp-Button jp-mod-styled jp-ForgeLab-Properties-pick';
+        browse.textContent = 'Choose…';
+        browse.title =
+          reference.kind === 'architecture'
+            ? 'Choose an *.arch.json file'
+            : 'Choose an artifact';
+        browse.setAttribute('aria-label', `Choose ${reference.name}`);
+        browse.addEventListener('click', async () => {
+          const value = await pick(reference, node.id);
+          if (value !== null && !this.isDisposed) {
+            input.value = value;
+            input.dispatchEvent(new Event('change'));
+          }
+        });
+        input.parentElement!.appendChild(browse);
+      }
     }
   }
 
@@ -224,7 +267,7 @@ export class PropertyPanel extends Widget {
     set: (value: string) => void,
     check: (value: string) => string | null,
     placeholder = ''
-  ): void {
+  ): HTMLInputElement {
     const input = document.createElement('input');
     input.className = 'jp-mod-styled';
     input.name = name;
@@ -239,6 +282,7 @@ export class PropertyPanel extends Widget {
         set(input.value.trim());
       }
     });
+    return input;
   }
 
   private _attributeField(
@@ -306,4 +350,15 @@ export class PropertyPanel extends Widget {
   }
 
   private _nodeId: string | null = null;
+}
+
+/** The {@link PropertyPanel} namespace. */
+export namespace PropertyPanel {
+  /** What the panel offers besides editing values. */
+  export interface IOptions {
+    /** Open the source of node `id`'s operation; without it, no source button. */
+    showSource?: (id: string) => void;
+    /** Choose a reference's value; without it, references are typed. */
+    pickReference?: ReferencePicker;
+  }
 }

@@ -4,6 +4,7 @@
 import { Node } from '../formats';
 import { IViewGraph, IViewNode } from '../graphview';
 import { PipelineModel } from './model';
+import { operationSourceKind } from './opsource';
 import { portsOf } from './ports';
 import { IPipelineIssue } from './validation';
 import { connectionKey } from './ydoc';
@@ -40,6 +41,21 @@ export function nodeDetails(node: Node): string[] {
     }
   }
   return lines;
+}
+
+/** The id of the node button that opens an operation's source. */
+export const SOURCE_ACTION = 'source';
+
+const SOURCE_BUTTON = {
+  id: SOURCE_ACTION,
+  label: 'Show the source code',
+  glyph: '</>'
+};
+
+/** Whether the editor can show `node`'s operation source (inline code or a workspace file). */
+export function hasEditableSource(node: Node): boolean {
+  const kind = operationSourceKind(node.operation);
+  return node.kind === 'operation' && (kind === 'inline' || kind === 'file');
 }
 
 /** A pipeline node as the canvas draws it. */
@@ -79,9 +95,13 @@ export function pipelineViewGraph(
 ): IViewGraph {
   const issues = model.issuesByNode();
   return {
-    nodes: model.sharedModel
-      .getNodes()
-      .map(n => viewNode(n, issues.get(n.id), statuses?.get(n.id))),
+    nodes: model.sharedModel.getNodes().map(n => {
+      const drawn = viewNode(n, issues.get(n.id), statuses?.get(n.id));
+      // In the editor (no statuses), nodes with Python source get a button to open it.
+      return !statuses && hasEditableSource(n)
+        ? { ...drawn, actions: [SOURCE_BUTTON] }
+        : drawn;
+    }),
     edges: model.sharedModel.getConnections().map(c => ({
       id: connectionKey(c),
       source: c.source,

@@ -21,7 +21,9 @@ import { IForgeLab } from '../tokens';
 import { OperationCatalog } from './catalog';
 import { PipelineEditor } from './editor';
 import { PipelineModel } from './model';
+import { Reference } from '../formats';
 import { RunError, runPipeline } from './run';
+import { chooseRunTarget } from './rundialog';
 
 /** A pipeline opened as a document. */
 export class PipelineDocumentWidget extends DocumentWidget<
@@ -34,6 +36,7 @@ export class PipelineDocumentWidget extends DocumentWidget<
     private readonly _forgelab: IForgeLab
   ) {
     super(options);
+    this.content.canvas.holdUntil(this.revealed);
     this.addClass('jp-ForgeLab-PipelineDocument');
     const button = (
       name: string,
@@ -54,7 +57,7 @@ export class PipelineDocumentWidget extends DocumentWidget<
     button(
       'run',
       'Run',
-      'Run the pipeline with the default compute and storage',
+      'Run the pipeline: choose the compute and storage adapters',
       () => void this.run(),
       runIcon
     );
@@ -86,20 +89,27 @@ export class PipelineDocumentWidget extends DocumentWidget<
   }
 
   /**
-   * Submit the pipeline (with unsaved edits) using the default adapters from the settings;
-   * says readably why when the server refuses.
+   * Ask which compute and storage adapters to use (the settings' defaults preselected), then
+   * submit the pipeline (with unsaved edits); says readably why when the server refuses.
+   * Resolves to the new execution's id, or `null`.
    */
   async run(): Promise<string | null> {
     const settings = this._forgelab.settings;
+    const target = await chooseRunTarget(this._forgelab.server, {
+      compute: settings.defaultCompute,
+      storage: settings.defaultStorage
+    });
+    if (!target) {
+      return null;
+    }
     try {
       const execution = await runPipeline(this._forgelab.server, {
         pipeline: this.content.model.toPipeline(),
         path: this.context.path,
-        compute: settings.defaultCompute,
-        storage: settings.defaultStorage
+        ...target
       });
       Notification.success(
-        `Execution ${execution.id} started on ${settings.defaultCompute}.`,
+        `Execution ${execution.id} started on ${target.compute}.`,
         { autoClose: 5000 }
       );
       this._executionStarted.emit(execution.id);
@@ -139,7 +149,11 @@ export class PipelineWidgetFactory extends ABCWidgetFactory<
   constructor(
     options: DocumentRegistry.IWidgetFactoryOptions<PipelineDocumentWidget>,
     private readonly _forgelab: IForgeLab,
-    readonly catalog: OperationCatalog
+    readonly catalog: OperationCatalog,
+    private readonly _pickReference?: (
+      reference: Reference,
+      pipelinePath: string
+    ) => Promise<string | null>
   ) {
     super(options);
   }
@@ -150,7 +164,10 @@ export class PipelineWidgetFactory extends ABCWidgetFactory<
   ): PipelineDocumentWidget {
     const content = new PipelineEditor({
       model: context.model,
-      catalog: this.catalog
+      catalog: this.catalog,
+      pickReference: this._pickReference
+        ? reference => this._pickReference!(reference, context.path)
+        : undefined
     });
     return new PipelineDocumentWidget({ context, content }, this._forgelab);
   }

@@ -9,6 +9,8 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { IDocumentManager } from '@jupyterlab/docmanager';
 import { ILauncher } from '@jupyterlab/launcher';
 
 import { dump } from '../formats';
@@ -16,10 +18,12 @@ import { pipelineIcon } from '../icons';
 import {
   emptyPipeline,
   OperationCatalog,
+  OperationSourceOpener,
   PipelineDocumentWidget,
   PipelineModelFactory,
   PIPELINE_CONTENT_TYPE,
   PipelineWidgetFactory,
+  referencePicker,
   YPipeline
 } from '../pipeline';
 import { IForgeLab } from '../tokens';
@@ -45,7 +49,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     ILauncher,
     ICommandPalette,
     ILayoutRestorer,
-    ICollaborativeContentProvider
+    ICollaborativeContentProvider,
+    IDocumentManager,
+    IEditorServices
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -53,7 +59,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    collaboration: ICollaborativeContentProvider | null
+    collaboration: ICollaborativeContentProvider | null,
+    docManager: IDocumentManager | null,
+    editorServices: IEditorServices | null
   ): void => {
     const catalog = new OperationCatalog(forgelab.server);
     // With jupyter-collaboration, pipelines open through its content provider on a shared
@@ -76,8 +84,17 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
         defaultRendered: ['forgelab-pipeline']
       },
       forgelab,
-      catalog
+      catalog,
+      docManager
+        ? referencePicker({ docManager, server: forgelab.server })
+        : undefined
     );
+    const sources = new OperationSourceOpener({
+      shell: app.shell,
+      server: forgelab.server,
+      docManager,
+      editorServices
+    });
     if (collaboration) {
       factory.contentProviderId = 'rtc';
     }
@@ -89,6 +106,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     factory.widgetCreated.connect((_, widget) => {
       widget.title.icon = pipelineIcon;
       widget.context.pathChanged.connect(() => void tracker.save(widget));
+      widget.content.sourceRequested.connect((_, id) =>
+        sources.open(widget, id)
+      );
       // Run opens the live view of the new execution (a command of the executions plugin).
       widget.executionStarted.connect((_, id) => {
         if (app.commands.hasCommand('forgelab:open-execution')) {
@@ -136,9 +156,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     app.commands.addCommand(PipelineCommandIDs.run, {
-      label: 'Run Pipeline',
+      label: 'Run Pipeline…',
       caption:
-        'Run the current pipeline with the default compute and storage adapters',
+        'Run the current pipeline: choose the compute and storage adapters',
       isEnabled,
       execute: () => current()?.run()
     });

@@ -116,8 +116,15 @@ test.describe('execution view', () => {
       editor.locator('g.jp-ForgeLab-GraphView-node[data-id="train"]')
     ).toBeVisible();
 
-    // Run opens the execution view.
+    // Run asks for the adapters (local preselected; Enter runs), then opens the execution view.
     await editor.locator('[data-jp-item-name="run"] button').click();
+    await expect(
+      page.locator('.jp-Dialog select[name="compute"] option')
+    ).toHaveCount(3, { timeout: 30000 });
+    await expect(page.locator('.jp-Dialog select[name="compute"]')).toHaveValue(
+      'local'
+    );
+    await page.keyboard.press('Enter');
     const view = page.locator('.jp-ForgeLab-ExecutionView');
     await expect(view).toBeVisible();
     const trainNode = view.locator(

@@ -29,7 +29,7 @@ const port = (
   name: string
 ) =>
   page.locator(
-    `.jp-ForgeLab-GraphView-port.jp-mod-${direction}[data-node="${node}"][data-port="${name}"] circle`
+    `.jp-ForgeLab-PipelineEditor .jp-ForgeLab-GraphView-port.jp-mod-${direction}[data-node="${node}"][data-port="${name}"] circle`
   );
 
 /** Drag a wire from an output port to an input port with the mouse. */
@@ -122,16 +122,20 @@ test.describe('Pipeline editor', () => {
     await addFromPalette(page, 'figure3_ops.py:score', 'Score');
     await addFromPalette(page, 'output', 'Output');
     await page.locator('.jp-ForgeLab-Palette-search').fill('');
-    await expect(page.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(4);
+    await expect(
+      page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node')
+    ).toHaveCount(4);
     await page
-      .locator('.jp-ForgeLab-GraphView')
+      .locator('.jp-ForgeLab-PipelineEditor .jp-ForgeLab-GraphView')
       .click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('f');
     await page.waitForTimeout(400);
 
     await wire(page, ['get_data', 'data'], ['train', 'data']);
     await wire(page, ['train', 'model'], ['score', 'model']);
-    await expect(page.locator('g.jp-ForgeLab-GraphView-edge')).toHaveCount(2);
+    await expect(
+      page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-edge')
+    ).toHaveCount(2);
 
     // score depends on train: feeding train from score would close a cycle.
     await wire(page, ['score', 'accuracy'], ['train', 'labels']);
@@ -139,7 +143,9 @@ test.describe('Pipeline editor', () => {
       '.jp-ForgeLab-GraphView-message.jp-mod-visible'
     );
     await expect(message).toContainText('would create a cycle');
-    await expect(page.locator('g.jp-ForgeLab-GraphView-edge')).toHaveCount(2);
+    await expect(
+      page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-edge')
+    ).toHaveCount(2);
     await page.screenshot({
       path: test.info().outputPath('pipeline-cycle-refused.png')
     });
@@ -148,10 +154,14 @@ test.describe('Pipeline editor', () => {
     await wire(page, ['get_data', 'data'], ['score', 'data']);
     await wire(page, ['get_data', 'labels'], ['score', 'labels']);
     await wire(page, ['score', 'accuracy'], ['output', 'value']);
-    await expect(page.locator('g.jp-ForgeLab-GraphView-edge')).toHaveCount(6);
+    await expect(
+      page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-edge')
+    ).toHaveCount(6);
     // Every input is fed: no node is flagged.
     await expect(
-      page.locator('g.jp-ForgeLab-GraphView-node.jp-mod-issue')
+      page.locator(
+        '.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node.jp-mod-issue'
+      )
     ).toHaveCount(0);
 
     // Set an attribute in the property panel.
@@ -167,7 +177,9 @@ test.describe('Pipeline editor', () => {
     await epochs.fill('12');
     await epochs.press('Enter');
     await expect(
-      page.locator('g.jp-ForgeLab-GraphView-node[data-id="train"]')
+      page.locator(
+        '.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node[data-id="train"]'
+      )
     ).toContainText('epochs = 12');
 
     await expect(
@@ -205,10 +217,16 @@ test.describe('Pipeline editor', () => {
         }),
       path
     );
-    await expect(page.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(4);
-    await expect(page.locator('g.jp-ForgeLab-GraphView-edge')).toHaveCount(6);
     await expect(
-      page.locator('g.jp-ForgeLab-GraphView-node[data-id="train"]')
+      page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node')
+    ).toHaveCount(4);
+    await expect(
+      page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-edge')
+    ).toHaveCount(6);
+    await expect(
+      page.locator(
+        '.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node[data-id="train"]'
+      )
     ).toContainText('epochs = 12');
     await page.evaluate(() =>
       (window as any).jupyterapp.commands.execute('docmanager:save')

@@ -14,7 +14,10 @@ class AdaptersHandler(ExecutionsBaseHandler):
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        described = describe_adapters()
+        # The first call imports each adapter's optional dependencies (Dask, s3fs): seconds,
+        # which must not block the server's event loop.
+        loop = tornado.ioloop.IOLoop.current()
+        described = await loop.run_in_executor(None, describe_adapters)
         configs = {
             "compute": self.orchestrator.compute_configs,
             "storage": self.orchestrator.storage_configs,

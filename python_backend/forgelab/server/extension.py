@@ -30,11 +30,12 @@ def execution_handlers() -> list[tuple[str, type]]:
         JobCodeHandler,
         JobEventsHandler,
     )
-    from .operations import OperationsHandler
+    from .operations import IntrospectHandler, OperationsHandler
 
     ident = r"([A-Za-z0-9_.-]+)"
     return [
         ("operations", OperationsHandler),
+        ("operations/introspect", IntrospectHandler),
         ("executions", ExecutionsHandler),
         (f"executions/{ident}", ExecutionHandler),
         (f"executions/{ident}/(cancel|rerun|resume)", ExecutionActionHandler),

@@ -1,4 +1,5 @@
-"""``GET operations``: the built-in operations and those of the workspace's ``.py`` files."""
+"""``GET operations``: the built-in operations and those of the workspace's ``.py`` files;
+``POST operations/introspect``: the Operation JSON of inline code edited in the pipeline editor."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import tornado
 
+from ..operations.inline import InlineOperationError, introspect_code
 from ..operations.library import (
     OperationLoadError,
     builtin_operations,
@@ -40,3 +42,29 @@ class OperationsHandler(ExecutionsBaseHandler):
             return
         found, errors = await loop.run_in_executor(None, workspace_operations, root)
         self.write_json({"operations": builtin_operations() + found, "errors": errors})
+
+
+class IntrospectHandler(ExecutionsBaseHandler):
+    """``POST operations/introspect`` body ``{"code": str, "function"?: str}`` → Operation JSON.
+
+    Code that does not define an operation gets 400 ``{"message", "line"}``: the syntax or
+    signature error and its line, never a server traceback.
+    """
+
+    @tornado.web.authenticated
+    async def post(self) -> None:
+        body = self.read_json()
+        if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+            raise tornado.web.HTTPError(
+                400, 'The body must be a JSON object {"code": "<python source>", "function"?: name}'
+            )
+        function = body.get("function")
+        if function is not None and not isinstance(function, str):
+            raise tornado.web.HTTPError(400, '"function" must be a function name or absent')
+        loop = asyncio.get_running_loop()
+        try:
+            operation = await loop.run_in_executor(None, introspect_code, body["code"], function)
+        except InlineOperationError as error:
+            self.write_json({"message": str(error), **error.to_json()}, 400)
+            return
+        self.write_json(operation)

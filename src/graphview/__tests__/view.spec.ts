@@ -143,6 +143,36 @@ describe('GraphView', () => {
     expect(seen).toEqual([2, 1]);
   });
 
+  it("reports a click on a node's header button, without selecting or dragging", () => {
+    const actions: string[] = [];
+    view.nodeAction.connect((_, a) => actions.push(`${a.node}:${a.action}`));
+    view.render({
+      nodes: [
+        node('a', {
+          position: { x: 0, y: 0 },
+          actions: [{ id: 'source', label: 'Show the source', glyph: '</>' }]
+        }),
+        node('b')
+      ],
+      edges: []
+    });
+    const button = view.node.querySelector<SVGGElement>(
+      'g.jp-ForgeLab-GraphView-node[data-id="a"] .jp-ForgeLab-GraphView-action'
+    )!;
+    expect(button.getAttribute('data-action')).toBe('source');
+    expect(button.querySelector('title')!.textContent).toBe('Show the source');
+    button.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(actions).toEqual(['a:source']);
+    expect(view.selection.nodes.size).toBe(0);
+    expect(log).toEqual([]);
+    expect(
+      view.node.querySelector(
+        'g.jp-ForgeLab-GraphView-node[data-id="b"] .jp-ForgeLab-GraphView-action'
+      )
+    ).toBeNull();
+  });
+
   it('shows a message that says why', () => {
     view.showMessage('would create a cycle');
     const message = view.node.querySelector('.jp-ForgeLab-GraphView-message')!;

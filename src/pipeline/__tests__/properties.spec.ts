@@ -1,5 +1,10 @@
-import { Attribute, Reference } from '../../formats';
-import { parseAttributeInput, referenceProblem } from '../properties';
+import { Attribute, Operation, Reference } from '../../formats';
+import { PipelineModel } from '../model';
+import {
+  parseAttributeInput,
+  PropertyPanel,
+  referenceProblem
+} from '../properties';
 
 describe('property fields', () => {
   const int: Attribute = { name: 'epochs', type: 'int', minimum: 1 };
@@ -48,5 +53,65 @@ describe('property fields', () => {
     );
     expect(referenceProblem(ref, '')).toBe('is required');
     expect(referenceProblem({ ...ref, optional: true }, '')).toBeNull();
+  });
+});
+
+describe('PropertyPanel buttons', () => {
+  let model: PipelineModel;
+  let panel: PropertyPanel;
+  const shown: string[] = [];
+  const fit: Operation = {
+    id: 'ops.py:fit',
+    name: 'Fit',
+    inputs: [{ name: 'data' }],
+    outputs: [{ name: 'model' }],
+    references: [{ name: 'net', kind: 'architecture' }],
+    source: { code: 'def fit(data, net): pass\n', function: 'fit' }
+  };
+
+  beforeEach(() => {
+    model = new PipelineModel();
+    panel = new PropertyPanel(model, {
+      showSource: id => shown.push(id),
+      pickReference: async reference =>
+        reference.name === 'net' ? 'nets/cnn.arch.json' : null
+    });
+  });
+  afterEach(() => {
+    panel.dispose();
+    model.dispose();
+    shown.length = 0;
+  });
+
+  it('opens the source of operations that have some', () => {
+    panel.nodeId = model.addOperation(fit);
+    const button = panel.node.querySelector<HTMLButtonElement>(
+      '.jp-ForgeLab-Properties-source'
+    )!;
+    button.click();
+    expect(shown).toEqual(['fit']);
+    panel.nodeId = model.addOperation({
+      ...fit,
+      id: 'forgelab.ops.fit',
+      source: { module: 'forgelab.ops', function: 'fit' }
+    });
+    expect(
+      panel.node.querySelector('.jp-ForgeLab-Properties-source')
+    ).toBeNull();
+  });
+
+  it('sets a reference chosen with the picker, validated like a typed one', async () => {
+    const id = model.addOperation(fit);
+    panel.nodeId = id;
+    panel.node
+      .querySelector<HTMLButtonElement>('button[aria-label="Choose net"]')!
+      .click();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.getNode(id)!.references).toEqual({
+      net: 'nets/cnn.arch.json'
+    });
+    expect(
+      panel.node.querySelector<HTMLInputElement>('input[name="ref-net"]')!.value
+    ).toBe('nets/cnn.arch.json');
   });
 });

@@ -1,0 +1,156 @@
+import { pendingChoices, RunDialogBody, runChoices } from '../runchoices';
+import { artifactReference, fileReference } from '../references';
+import { pythonValue, renderInterface } from '../opinterface';
+import { newInlineOperation } from '../opsource';
+
+const adapters = {
+  compute: [
+    { name: 'local', available: true },
+    { name: 'dask', available: true },
+    { name: 'sciserver', available: false, reason: 'no SciServer token' }
+  ],
+  storage: [
+    { name: 'local', available: true },
+    { name: 's3', available: false }
+  ],
+  defaults: { compute: 'local', storage: 'local' }
+};
+
+describe('runChoices', () => {
+  it("preselects the user's setting when it is available", () => {
+    const choices = runChoices(adapters, { compute: 'dask', storage: 'local' });
+    expect(choices.compute.selected).toBe('dask');
+    expect(choices.compute.options).toEqual([
+      { name: 'local', available: true },
+      { name: 'dask', available: true },
+      { name: 'sciserver', available: false, reason: 'no SciServer token' }
+    ]);
+    expect(choices.storage.options[1]).toEqual({
+      name: 's3',
+      available: false,
+      reason: 'not available'
+    });
+  });
+
+  it("falls back to the server's default, then to the first available adapter", () => {
+    expect(
+      runChoices(adapters, { compute: 'sciserver', storage: 's3' }).compute
+        .selected
+    ).toBe('local');
+    const noDefaults = { ...adapters, defaults: undefined };
+    expect(
+      runChoices(noDefaults, { compute: 'nope', storage: 's3' }).storage
+        .selected
+    ).toBe('local');
+    expect(
+      runChoices(
+        { compute: [{ name: 'x', available: false }], storage: [] },
+        { compute: 'x', storage: 'local' }
+      ).compute.selected
+    ).toBeNull();
+  });
+
+  it('shows unavailable adapters disabled with their reason', () => {
+    const body = new RunDialogBody(
+      runChoices(adapters, { compute: 'local', storage: 'local' })
+    );
+    const options = [
+      ...body.node.querySelectorAll<HTMLOptionElement>(
+        'select[name="compute"] option'
+      )
+    ];
+    expect(options.map(o => [o.value, o.disabled])).toEqual([
+      ['local', false],
+      ['dask', false],
+      ['sciserver', true]
+    ]);
+    expect(options[2].textContent).toBe(
+      'sciserver (unavailable: no SciServer token)'
+    );
+    expect(body.getValue()).toEqual({ compute: 'local', storage: 'local' });
+    body.dispose();
+  });
+
+  it("offers the settings' adapters at once, then the server's list, keeping the user's pick", () => {
+    const settings = { compute: 'local', storage: 'local' };
+    const body = new RunDialogBody(pendingChoices(settings));
+    expect(body.getValue()).toEqual(settings);
+    expect(body.node.textContent).toContain('Checking which adapters');
+    body.setChoices(runChoices(adapters, settings));
+    expect(body.node.textContent).not.toContain('Checking which adapters');
+    const compute = body.node.querySelector<HTMLSelectElement>(
+      'select[name="compute"]'
+    )!;
+    expect(compute.options).toHaveLength(3);
+    compute.value = 'dask';
+    compute.dispatchEvent(new Event('change'));
+    body.setChoices(runChoices(adapters, settings));
+    expect(body.getValue()).toEqual({ compute: 'dask', storage: 'local' });
+    body.dispose();
+  });
+
+  it('has no value when a kind has no available adapter', () => {
+    const body = new RunDialogBody(
+      runChoices(
+        {
+          compute: adapters.compute,
+          storage: [{ name: 's3', available: false }]
+        },
+        { compute: 'local', storage: 's3' }
+      )
+    );
+    expect(body.getValue()).toBeNull();
+    expect(body.node.textContent).toContain('No storage adapter is available');
+    body.dispose();
+  });
+});
+
+describe('reference values', () => {
+  it('makes architecture paths relative to the pipeline', () => {
+    expect(
+      fileReference('work/a.pipeline.json', 'work/nets/cnn.arch.json')
+    ).toBe('nets/cnn.arch.json');
+    expect(fileReference('work/a.pipeline.json', 'other/cnn.arch.json')).toBe(
+      '../other/cnn.arch.json'
+    );
+    expect(fileReference('a.pipeline.json', 'cnn.arch.json')).toBe(
+      'cnn.arch.json'
+    );
+  });
+
+  it('references local artifacts by path and refuses remote ones', () => {
+    expect(
+      artifactReference({ uri: 'file:///data/x%20y/model', storage: 'local' })
+    ).toEqual({ value: '/data/x y/model' });
+    expect(
+      artifactReference({ uri: 's3://bucket/e/j/model', storage: 's3' })
+    ).toEqual({
+      error: 'it is kept in s3 storage; only local artifacts can be referenced'
+    });
+  });
+});
+
+describe('the operation interface', () => {
+  it('writes defaults as Python does', () => {
+    expect(pythonValue(1, 'float')).toBe('1.0');
+    expect(pythonValue(1, 'int')).toBe('1');
+    expect(pythonValue(true)).toBe('True');
+    expect(pythonValue(null)).toBe('None');
+    expect(pythonValue("it's")).toBe("'it\\'s'");
+    expect(pythonValue([1, 2])).toBe('[1,2]');
+  });
+
+  it('lists inputs, outputs and attributes', () => {
+    const op = newInlineOperation('step');
+    op.inputs.push({ name: 'labels', type: 'list', optional: true });
+    const box = renderInterface(op);
+    const rows = (section: string) =>
+      [...box.querySelectorAll(`[data-section="${section}"] li`)].map(
+        li => li.textContent
+      );
+    expect(rows('inputs')).toEqual(['data', 'labels: list (optional)']);
+    expect(rows('outputs')).toEqual(['result']);
+    expect(rows('attributes')).toEqual(['scale: float = 1.0']);
+    expect(box.querySelector('[data-section="references"]')).toBeNull();
+  });
+});
