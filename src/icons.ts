@@ -30,3 +30,10 @@ export const executionsIcon = new LabIcon({
   svgstr:
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><path d="M3 4l7 4.5L3 13z"/><rect x="12" y="5" width="9" height="2" rx="1"/><rect x="12" y="10" width="9" height="2" rx="1"/><rect x="3" y="16" width="18" height="2" rx="1"/></g></svg>'
 });
+
+/** The icon of provenance (a value and the operations it came from). */
+export const provenanceIcon = new LabIcon({
+  name: 'forgelab:provenance',
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><circle cx="5" cy="5" r="2.5"/><circle cx="5" cy="19" r="2.5"/><circle cx="19" cy="12" r="3"/><path d="M6.5 6.3l9.8 4.6-.5 1-9.8-4.6zM6 17.7l9.8-4.6.5 1-9.8 4.6z"/></g></svg>'
+});

@@ -10,6 +10,7 @@ import { corePlugin } from './plugins/core';
 import { executionsPlugin } from './plugins/executions';
 import { notebookPlugin } from './plugins/notebook';
 import { pipelinePlugin } from './plugins/pipeline';
+import { provenancePlugin } from './plugins/provenance';
 
 export * from './tokens';
 export * from './formats';
@@ -22,7 +23,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   notebookPlugin,
   pipelinePlugin,
   architecturePlugin,
-  executionsPlugin
+  executionsPlugin,
+  provenancePlugin
 ];
 
 export default plugins;

@@ -15,10 +15,14 @@ export const SIDEBAR_REFRESH_MS = 3000;
 
 /** The executions and artifacts of the server. */
 export class ExecutionsSidebar extends Widget {
-  /** Create the sidebar; `open` opens an execution's view. */
+  /**
+   * Create the sidebar; `open` opens an execution's view, `showProvenance` (if given) shows an
+   * artifact's provenance graph when its Provenance button is pressed.
+   */
   constructor(
     readonly client: ExecutionsClient,
-    private readonly _open: (id: string) => void
+    private readonly _open: (id: string) => void,
+    private readonly _showProvenance?: (artifactId: string) => void
   ) {
     super();
     this.addClass('jp-ForgeLab-ExecutionsSidebar');
@@ -202,6 +206,7 @@ export class ExecutionsSidebar extends Widget {
         }
       };
       trace.addEventListener('click', () => {
+        this._showProvenance?.(artifact.id);
         if (li.classList.contains('jp-mod-expanded')) {
           li.classList.remove('jp-mod-expanded');
           records.textContent = '';

@@ -85,7 +85,11 @@ export const executionsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const sidebar = new ExecutionsSidebar(client, open);
+    const sidebar = new ExecutionsSidebar(client, open, id => {
+      if (app.commands.hasCommand('forgelab:show-artifact-provenance')) {
+        void app.commands.execute('forgelab:show-artifact-provenance', { id });
+      }
+    });
     sidebar.id = 'forgelab-executions-sidebar';
     sidebar.title.icon = executionsIcon;
     sidebar.title.caption = 'ForgeLab executions';

@@ -31,6 +31,7 @@ def execution_handlers() -> list[tuple[str, type]]:
         JobEventsHandler,
     )
     from .operations import IntrospectHandler, OperationsHandler
+    from .provenance import provenance_handlers
 
     ident = r"([A-Za-z0-9_.-]+)"
     return [
@@ -48,6 +49,7 @@ def execution_handlers() -> list[tuple[str, type]]:
         (f"artifacts/{ident}/(download|provenance)", ArtifactHandler),
         ("adapters", AdaptersHandler),
         (f"adapters/(compute|storage)/{ident}/test", AdapterTestHandler),
+        *provenance_handlers(ident),
     ]
 
 

@@ -1,0 +1,83 @@
+"""A notebook's recorded history as the server sees it, and reifying one of its values to a file.
+
+Kernels started by Jupyter record the notebook's path relative to the server root (the session
+path); kernels started by ``forgelab reify`` record an absolute path. Both name the same notebook.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import PurePosixPath
+from typing import Any
+
+from . import history
+from .files_out import safe_stem, tree_path, write_new
+from .reify import reify
+from .slicing import ReifyError
+
+
+def _names_of(root: str | os.PathLike[str], notebook: str) -> set[str]:
+    path = tree_path(root, notebook)
+    return {notebook, str(PurePosixPath(notebook)), str(path)}
+
+
+def notebook_records(
+    store: Any, root: str | os.PathLike[str], notebook: str
+) -> list[dict[str, Any]]:
+    """Cell and widget records of ``notebook`` (root-relative), every kernel session, in order."""
+    if not notebook:
+        raise ReifyError("give the notebook's path, relative to the Jupyter root")
+    names = _names_of(root, notebook)
+    return [r for r in history.load_records(store) if r.get("notebook") in names]
+
+
+def _record_of_version(
+    records: list[dict[str, Any]], target: str, version: int, session: str | None
+) -> str:
+    for record in reversed(records):
+        if session and record.get("session") != session:
+            continue
+        for write in record.get("writes", []):
+            if write["name"] == target and write["version"] == version:
+                return str(record["id"])
+    where = f"kernel session {session}" if session else "any kernel session"
+    raise ReifyError(f"no recorded cell of {where} wrote version {version} of {target!r}")
+
+
+def reify_notebook(
+    store: Any,
+    root: str | os.PathLike[str],
+    notebook: str,
+    target: str,
+    *,
+    version: int | None = None,
+    session: str | None = None,
+    lift_constants: bool = False,
+    path: str | None = None,
+) -> dict[str, Any]:
+    """Reify ``target`` of ``notebook`` and write ``<target>.pipeline.json`` next to it.
+
+    ``version`` (of ``session``, default the latest session that wrote ``target``) picks an older
+    value. ``path`` (root-relative) overrides where the file goes; an existing file is never
+    replaced (``-1``, ``-2``... are appended). Returns ``{"path", "pipeline"}``; raises
+    :class:`ReifyError` with the reason when the value cannot be reified.
+    """
+    if not target or not isinstance(target, str) or not target.isidentifier():
+        raise ReifyError(f"target {target!r} is not a Python variable name")
+    records = notebook_records(store, root, notebook)
+    if not records:
+        raise ReifyError(
+            f"no provenance is recorded for notebook {notebook!r}; run its cells with ForgeLab "
+            "loaded in the kernel (it loads by itself in JupyterLab), then reify"
+        )
+    record_id = None
+    if version is not None:
+        record_id = _record_of_version(records, target, int(version), session)
+    doc = reify(
+        records, target, session=session, record_id=record_id, lift_constants=lift_constants
+    )
+    if path is None:
+        folder = PurePosixPath(notebook).parent
+        path = str(folder / f"{safe_stem(target)}.pipeline.json")
+    written = write_new(root, path, doc)
+    return {"path": written, "pipeline": doc}

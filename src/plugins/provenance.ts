@@ -1,0 +1,244 @@
+/**
+ * The provenance plugin: the provenance panel in the right sidebar (following the active
+ * notebook), the reify commands (palette, context menu on a variable, artifacts), and the
+ * forwarding of widget edits to each notebook kernel's recorder.
+ */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  Dialog,
+  ICommandPalette,
+  InputDialog,
+  showDialog
+} from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+
+import { provenanceIcon } from '../icons';
+import {
+  IReified,
+  localPath,
+  NotebookPathSync,
+  ProvenanceClient,
+  ProvenancePanel,
+  WidgetEditForwarder
+} from '../provenance';
+import { IForgeLab } from '../tokens';
+import { PIPELINE_FACTORY } from './pipeline';
+
+/** Command ids of the provenance plugin. */
+export namespace ProvenanceCommandIDs {
+  export const show = 'forgelab:show-provenance';
+  export const showArtifact = 'forgelab:show-artifact-provenance';
+  export const reifyVariable = 'forgelab:reify-variable';
+  export const reifyArtifact = 'forgelab:reify-artifact';
+}
+
+const VARIABLE_SELECTOR = '.jp-ForgeLab-ProvenancePanel-variable';
+
+export const provenancePlugin: JupyterFrontEndPlugin<void> = {
+  id: 'forgelab:provenance',
+  description:
+    'The provenance panel, reify commands and widget-edit recording.',
+  autoStart: true,
+  requires: [IForgeLab, INotebookTracker],
+  optional: [ICommandPalette, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    forgelab: IForgeLab,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null
+  ): void => {
+    const client = new ProvenanceClient(forgelab.server);
+    const panel = new ProvenancePanel(client, notebook =>
+      forgelab.bridgeFor(notebook.sessionContext)
+    );
+    panel.id = 'forgelab-provenance';
+    panel.title.icon = provenanceIcon;
+    panel.title.caption = 'ForgeLab provenance';
+    app.shell.add(panel, 'right', { rank: 650 });
+    restorer?.add(panel, panel.id);
+    panel.setNotebook(tracker.currentWidget);
+    tracker.currentChanged.connect((_, current) => panel.setNotebook(current));
+
+    tracker.forEach(notebook => watch(notebook));
+    tracker.widgetAdded.connect((_, notebook) => watch(notebook));
+    function watch(notebook: NotebookPanel) {
+      const bridge = forgelab.bridgeFor(notebook.sessionContext);
+      const forwarder = new WidgetEditForwarder(bridge);
+      const paths = new NotebookPathSync(bridge, notebook.context);
+      notebook.disposed.connect(() => {
+        forwarder.dispose();
+        paths.dispose();
+      });
+    }
+
+    const openPipeline = async (reified: IReified) => {
+      await app.commands.execute('docmanager:open', {
+        path: reified.path,
+        factory: PIPELINE_FACTORY
+      });
+    };
+
+    app.commands.addCommand(ProvenanceCommandIDs.show, {
+      label: 'Show Provenance',
+      caption: 'Show the provenance panel of the active notebook',
+      execute: () => app.shell.activateById(panel.id)
+    });
+
+    app.commands.addCommand(ProvenanceCommandIDs.showArtifact, {
+      label: 'Show Artifact Provenance',
+      caption: 'Show the provenance graph of an artifact (args: id)',
+      execute: async args => {
+        app.shell.activateById(panel.id);
+        await panel.showArtifact(String(args.id ?? ''));
+      }
+    });
+
+    app.commands.addCommand(ProvenanceCommandIDs.reifyVariable, {
+      label: args => {
+        const target =
+          String(args.target ?? '') ||
+          (args.fromContextMenu ? variableUnderMenu(app) : '');
+        return target ? `Reify ${target}…` : 'Reify Variable…';
+      },
+      caption:
+        'Turn the history of a notebook variable into a pipeline (args: target)',
+      isEnabled: () => panel.notebook !== null,
+      execute: async args => {
+        const notebook = panel.notebook;
+        const bridge = panel.bridge;
+        if (!notebook || !bridge) {
+          await explain('Cannot reify', 'Open a notebook first.');
+          return null;
+        }
+        let target =
+          String(args.target ?? '') ||
+          (args.fromContextMenu ? variableUnderMenu(app) : '');
+        if (!target) {
+          await panel.refresh();
+          const names = panel.variables.map(v => v.name);
+          if (!names.length) {
+            await explain(
+              'Cannot reify',
+              'This notebook has no recorded variables yet: run a cell first.'
+            );
+            return null;
+          }
+          const picked = await InputDialog.getItem({
+            title: 'Reify which variable?',
+            items: names
+          });
+          if (!picked.button.accept || !picked.value) {
+            return null;
+          }
+          target = picked.value;
+        }
+        const lift = await askLift(`Reify ${target}`);
+        if (lift === null) {
+          return null;
+        }
+        try {
+          const flushed = (await bridge.request('provenance.flush')) as {
+            session: string;
+          };
+          const reified = await client.reify({
+            notebook: localPath(notebook.context.path),
+            target,
+            session: flushed.session,
+            lift
+          });
+          await openPipeline(reified);
+          return reified.path;
+        } catch (error) {
+          await explain(
+            `${target} cannot be reified`,
+            (error as Error).message
+          );
+          return null;
+        }
+      }
+    });
+
+    app.commands.addCommand(ProvenanceCommandIDs.reifyArtifact, {
+      label: 'Reify Artifact…',
+      caption:
+        'Turn the part of an execution that made an artifact into a pipeline (args: id)',
+      execute: async args => {
+        const id = String(args.id ?? '');
+        if (!id) {
+          await explain('Cannot reify', 'No artifact was named.');
+          return null;
+        }
+        try {
+          const reified = await client.reifyArtifact(id);
+          await openPipeline(reified);
+          return reified.path;
+        } catch (error) {
+          await explain(
+            `Artifact ${id} cannot be reified`,
+            (error as Error).message
+          );
+          return null;
+        }
+      }
+    });
+
+    panel.reifyRequested.connect((_, request) => {
+      if (request.artifact) {
+        void app.commands.execute(ProvenanceCommandIDs.reifyArtifact, {
+          id: request.artifact
+        });
+      } else if (request.target) {
+        void app.commands.execute(ProvenanceCommandIDs.reifyVariable, {
+          target: request.target
+        });
+      }
+    });
+
+    app.contextMenu.addItem({
+      command: ProvenanceCommandIDs.reifyVariable,
+      selector: VARIABLE_SELECTOR,
+      args: { fromContextMenu: true },
+      rank: 1
+    });
+    for (const command of [
+      ProvenanceCommandIDs.show,
+      ProvenanceCommandIDs.reifyVariable
+    ]) {
+      palette?.addItem({ command, category: 'ForgeLab' });
+    }
+  }
+};
+
+/** The variable whose row the context menu was opened on, if any. */
+function variableUnderMenu(app: JupyterFrontEnd): string {
+  const node = app.contextMenuHitTest(n =>
+    n.classList.contains(VARIABLE_SELECTOR.slice(1))
+  );
+  return node?.dataset.name ?? '';
+}
+
+/** Ask whether constants become attributes; `null` when the user cancels. */
+async function askLift(title: string): Promise<boolean | null> {
+  const answer = await showDialog({
+    title,
+    body: 'The pipeline opens in the pipeline editor once it is written next to the notebook.',
+    checkbox: {
+      label: 'Lift constants into attributes?',
+      caption:
+        'Top-level assignments of literals (x = 3) become attributes you can change per run',
+      checked: true
+    },
+    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Reify' })]
+  });
+  return answer.button.accept ? Boolean(answer.isChecked) : null;
+}
+
+/** Tell the user, in plain words, why something did not work. */
+async function explain(title: string, message: string): Promise<void> {
+  await showDialog({ title, body: message, buttons: [Dialog.okButton()] });
+}

@@ -1,0 +1,71 @@
+/**
+ * The typed client of the provenance endpoints: a notebook's records, reify a variable of a
+ * notebook, reify an artifact, an artifact's provenance chain.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+
+import { ImplicitOperation, Pipeline } from '../formats';
+import { ForgeLabServer } from '../services/server';
+
+/** What `POST provenance/reify` takes. */
+export interface IReifyRequest {
+  /** The notebook's path, relative to the Jupyter root. */
+  notebook: string;
+  /** The variable to reify. */
+  target: string;
+  /** An older version of it (of `session`); default: the latest. */
+  version?: number;
+  /** The kernel session `version` belongs to. */
+  session?: string;
+  /** Make top-level `x = <literal>` assignments operation attributes. */
+  lift: boolean;
+  /** Where to write the pipeline (root-relative); default: next to the notebook. */
+  path?: string;
+}
+
+/** A reified pipeline and the file it was written to. */
+export interface IReified {
+  /** The new file's path, relative to the Jupyter root. */
+  path: string;
+  /** The pipeline document. */
+  pipeline: Pipeline;
+}
+
+/** Calls the provenance endpoints of the ForgeLab server. */
+export class ProvenanceClient {
+  /** Create a client on a ForgeLab server connection. */
+  constructor(readonly server: ForgeLabServer) {}
+
+  /** A notebook's cell and widget records, every kernel session in order. */
+  async records(notebook: string): Promise<ImplicitOperation[]> {
+    const query = URLExt.objectToQueryString({ notebook });
+    const answer = await this.server.request<{
+      records: ImplicitOperation[];
+    }>(`provenance/records${query}`);
+    return answer.records;
+  }
+
+  /** Reify a variable of a notebook into a new pipeline file. */
+  reify(request: IReifyRequest): Promise<IReified> {
+    return this.server.request<IReified>('provenance/reify', {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+  }
+
+  /** Reify the part of an execution that produced an artifact into a new pipeline file. */
+  reifyArtifact(id: string, path?: string): Promise<IReified> {
+    return this.server.request<IReified>(
+      `artifacts/${encodeURIComponent(id)}/reify`,
+      { method: 'POST', body: JSON.stringify(path ? { path } : {}) }
+    );
+  }
+
+  /** The records that lead to an artifact, back to its sources. */
+  async artifactRecords(id: string): Promise<ImplicitOperation[]> {
+    const answer = await this.server.request<{ records: ImplicitOperation[] }>(
+      `artifacts/${encodeURIComponent(id)}/provenance`
+    );
+    return answer.records;
+  }
+}

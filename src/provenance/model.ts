@@ -1,0 +1,239 @@
+/**
+ * Provenance as a graph: the recorded operations a value depends on, in the terms of the shared
+ * graph view. Pure functions, no DOM: the slice follows "read version v of x" back to the record
+ * that wrote it, as the server's reify does.
+ */
+import { ImplicitOperation } from '../formats';
+import { IViewEdge, IViewGraph, IViewNode } from '../graphview';
+
+/** A live variable of the kernel as `provenance.variables` reports it. */
+export interface IVariable {
+  /** The variable's name. */
+  name: string;
+  /** Its current version in the kernel session (one more per write). */
+  version: number;
+  /** Its type (`int`, `numpy.ndarray`, `module:numpy`...). */
+  type?: string;
+}
+
+/** The records one version of a variable depends on. */
+export interface IRecordSlice {
+  /** The variable. */
+  target: string;
+  /** Its version. */
+  version: number;
+  /** The kernel session the slice lives in. */
+  session: string;
+  /** The record that wrote the target's version. */
+  producer: ImplicitOperation;
+  /** The records of the slice, in execution order (the producer last). */
+  records: ImplicitOperation[];
+}
+
+/** Why a slice could not be made, in words for the user. */
+export class SliceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SliceError';
+  }
+}
+
+const key = (name: string, version: number) => `${name}\u0000${version}`;
+
+/**
+ * The records that produce `target` (at `version` of `session`, default: its latest version in
+ * the latest session that wrote it). Reads that no record wrote are left out of the walk.
+ */
+export function sliceRecords(
+  records: ReadonlyArray<ImplicitOperation>,
+  target: string,
+  options: { session?: string; version?: number } = {}
+): IRecordSlice {
+  let session = options.session;
+  if (!session) {
+    const last = [...records]
+      .reverse()
+      .find(r => (r.writes ?? []).some(w => w.name === target));
+    if (!last) {
+      throw new SliceError(
+        `No recorded cell wrote a variable named ${target}.`
+      );
+    }
+    session = last.session ?? '';
+  }
+  const ordered = records.filter(r => (r.session ?? '') === session);
+  const writers = new Map<string, ImplicitOperation>();
+  let producer: ImplicitOperation | undefined;
+  let version = -1;
+  for (const record of ordered) {
+    for (const write of record.writes ?? []) {
+      writers.set(key(write.name, write.version), record);
+      if (
+        write.name === target &&
+        (options.version === undefined || write.version === options.version)
+      ) {
+        producer = record;
+        version = write.version;
+      }
+    }
+  }
+  if (!producer) {
+    const which =
+      options.version === undefined ? '' : ` version ${options.version} of`;
+    throw new SliceError(
+      `No recorded cell of this kernel session wrote${which} ${target}.`
+    );
+  }
+  const needed = new Set([producer.id]);
+  const todo = [producer];
+  while (todo.length) {
+    const record = todo.pop()!;
+    for (const read of record.reads ?? []) {
+      const writer = writers.get(key(read.name, read.version));
+      if (writer && !needed.has(writer.id)) {
+        needed.add(writer.id);
+        todo.push(writer);
+      }
+    }
+  }
+  return {
+    target,
+    version,
+    session,
+    producer,
+    records: ordered.filter(r => needed.has(r.id))
+  };
+}
+
+/** `[3] first line of the code` (or `widget …` for a widget edit). */
+export function recordTitle(record: ImplicitOperation): string {
+  const line =
+    (record.code ?? '')
+      .split('\n')
+      .map(l => l.trim())
+      .find(l => l && !l.startsWith('#')) ?? '';
+  const short = line.length > 40 ? `${line.slice(0, 39)}…` : line;
+  if (record.kind === 'widget') {
+    return `widget: ${short}`;
+  }
+  const count = record.executionCount;
+  return `[${count ?? ' '}] ${short}`;
+}
+
+/**
+ * The graph of a slice: one node per record (inputs: the variables it read, outputs: those it
+ * wrote that a later record of the slice or the target uses), one edge per variable version.
+ */
+export function sliceGraph(slice: IRecordSlice): IViewGraph {
+  const inSlice = new Set(slice.records.map(r => r.id));
+  const writers = new Map<string, ImplicitOperation>();
+  for (const record of slice.records) {
+    for (const write of record.writes ?? []) {
+      writers.set(key(write.name, write.version), record);
+    }
+  }
+  const used = new Map<string, Set<string>>();
+  const use = (id: string, name: string) => {
+    if (!used.has(id)) {
+      used.set(id, new Set());
+    }
+    used.get(id)!.add(name);
+  };
+  use(slice.producer.id, slice.target);
+  const edges: IViewEdge[] = [];
+  for (const record of slice.records) {
+    for (const read of record.reads ?? []) {
+      const writer = writers.get(key(read.name, read.version));
+      if (!writer || !inSlice.has(writer.id)) {
+        continue;
+      }
+      use(writer.id, read.name);
+      edges.push({
+        id: `${writer.id}:${read.name}@${read.version}->${record.id}`,
+        source: { node: writer.id, port: read.name },
+        target: { node: record.id, port: read.name },
+        label: `${read.name} v${read.version}`
+      });
+    }
+  }
+  const nodes: IViewNode[] = slice.records.map(record => {
+    const classes = [`fl-mod-${record.kind}`];
+    if (record.id === slice.producer.id) {
+      classes.push('fl-mod-target');
+    }
+    if (record.status && record.status !== 'ok') {
+      classes.push(`fl-mod-status-${record.status}`);
+    }
+    const reads = (record.reads ?? []).filter(r =>
+      writers.has(key(r.name, r.version))
+    );
+    const outputs = (record.writes ?? []).filter(w =>
+      used.get(record.id)?.has(w.name)
+    );
+    return {
+      id: record.id,
+      title: recordTitle(record),
+      subtitle: record.cellId
+        ? `cell ${record.cellId.slice(0, 8)}`
+        : record.kind,
+      inputs: uniqueNames(reads.map(r => r.name)).map(name => ({ name })),
+      outputs: outputs.map(w => ({ name: w.name, type: w.type })),
+      details: outputs.map(w => `${w.name} → v${w.version}`),
+      className: classes.join(' ')
+    };
+  });
+  return { nodes, edges };
+}
+
+/**
+ * The graph of an artifact's provenance chain (`GET artifacts/{id}/provenance`): one node per
+ * job or upload record, an edge from each input's record to the job that read it.
+ */
+export function artifactGraph(
+  records: ReadonlyArray<ImplicitOperation>
+): IViewGraph {
+  const byId = new Map(records.map(r => [r.id, r]));
+  const outputsOf = (record: ImplicitOperation): string[] => {
+    const declared = (record.job?.operation?.outputs ?? []).map(o => o.name);
+    return declared.length ? declared : ['value'];
+  };
+  const nodes: IViewNode[] = [];
+  const edges: IViewEdge[] = [];
+  for (const record of records) {
+    const inputs = Object.entries(record.job?.inputs ?? {});
+    for (const [port, source] of inputs) {
+      const from = byId.get(source);
+      if (!from) {
+        continue;
+      }
+      const outs = outputsOf(from);
+      edges.push({
+        id: `${source}->${record.id}:${port}`,
+        source: {
+          node: source,
+          port: outs.includes(port) ? port : outs[0]
+        },
+        target: { node: record.id, port }
+      });
+    }
+    const name =
+      record.kind === 'job'
+        ? (record.job?.operation?.name ?? 'operation')
+        : record.kind === 'upload'
+          ? `upload ${record.filesRead?.[0]?.path ?? ''}`.trim()
+          : recordTitle(record);
+    nodes.push({
+      id: record.id,
+      title: name,
+      subtitle: record.job ? `execution ${record.job.execution}` : record.kind,
+      inputs: inputs.map(([port]) => ({ name: port })),
+      outputs: outputsOf(record).map(o => ({ name: o })),
+      className: `fl-mod-${record.kind}`
+    });
+  }
+  return { nodes, edges };
+}
+
+function uniqueNames(names: string[]): string[] {
+  return [...new Set(names)];
+}

@@ -1,0 +1,217 @@
+/**
+ * The provenance panel: a notebook's variables with their versions, the graph of one variable,
+ * a click on a node selects its cell, reify opens a pipeline; a widget edit is recorded.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+
+// galata's kernel tracking rewrites some kernel requests: let them through untouched.
+test.use({ kernels: null });
+
+async function runCells(page: IJupyterLabPageFixture, codes: string[]) {
+  for (const [index, code] of codes.entries()) {
+    if (index > 0) {
+      await page.notebook.addCell('code', code);
+    } else {
+      await page.notebook.setCell(0, 'code', code);
+    }
+    await page.notebook.runCell(index, { inplace: true });
+  }
+}
+
+async function openNotebook(page: IJupyterLabPageFixture, name: string) {
+  await page.notebook.createNew(name);
+  await expect(page.locator('.jp-ForgeLab-kernelStatus')).toHaveAttribute(
+    'data-state',
+    'ready',
+    { timeout: 60000 }
+  );
+}
+
+async function showPanel(page: IJupyterLabPageFixture) {
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.commands.execute(
+      'forgelab:show-provenance'
+    );
+  });
+  const panel = page.locator('#forgelab-provenance');
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+test('variables, their graph, jump to a cell and reify into the pipeline editor', async ({
+  page
+}) => {
+  await openNotebook(page, 'prov.ipynb');
+  await runCells(page, ['a = 2', 'b = a * 10', 'a = 5\nc = b + a']);
+  const panel = await showPanel(page);
+
+  const c = panel.locator(
+    '.jp-ForgeLab-ProvenancePanel-variable[data-name="c"]'
+  );
+  await expect(c).toContainText('v1');
+  await expect(
+    panel.locator('.jp-ForgeLab-ProvenancePanel-variable[data-name="a"]')
+  ).toContainText('v2');
+
+  // A variable's context menu offers to reify it.
+  await c.click({ button: 'right' });
+  await expect(
+    page.locator('.lm-Menu-itemLabel', { hasText: 'Reify c…' })
+  ).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  await c.click();
+  const nodes = panel.locator('g.jp-ForgeLab-GraphView-node');
+  await expect(nodes).toHaveCount(3);
+  await expect(
+    panel.locator('.jp-ForgeLab-GraphView-edges path')
+  ).not.toHaveCount(0);
+  await page.screenshot({ path: 'test-results/forgelab-provenance.png' });
+
+  // The node of `a = 2` selects the first cell.
+  const first = nodes.filter({ hasText: 'a = 2' });
+  await first.locator('rect').first().click();
+  await expect(
+    page.locator(
+      '.jp-NotebookPanel .jp-Cell.jp-mod-active .jp-InputArea-editor'
+    )
+  ).toHaveText('a = 2');
+  await expect(
+    panel.locator('.jp-ForgeLab-ProvenancePanel-message')
+  ).toContainText('Cell 1 selected');
+
+  await panel.locator('.jp-ForgeLab-ProvenancePanel-reify').click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('Lift constants into attributes?');
+  await dialog.getByRole('button', { name: 'Reify' }).click();
+  const editor = page.locator('.jp-ForgeLab-PipelineDocument');
+  await expect(editor).toBeVisible({ timeout: 30000 });
+  await expect(
+    page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+      hasText: 'c.pipeline.json'
+    })
+  ).toBeVisible();
+  await expect(editor.locator('g.jp-ForgeLab-GraphView-node')).not.toHaveCount(
+    0
+  );
+});
+
+test('a widget edit is recorded and reified with its value', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, 'widget.ipynb');
+  await runCells(page, [
+    'import ipywidgets as w\nslider = w.IntSlider(value=3, max=20)\nslider'
+  ]);
+  // The user types a new value into the slider's readout.
+  const readout = page.locator('.widget-readout').first();
+  await expect(readout).toBeVisible({ timeout: 30000 });
+  await readout.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('7');
+  await page.keyboard.press('Enter');
+  await expect(readout).toHaveText('7');
+
+  const notebook = `${tmpPath}/widget.ipynb`;
+  await expect
+    .poll(
+      async () =>
+        page.evaluate(async path => {
+          const app = (window as any).jupyterapp;
+          const settings = app.serviceManager.serverSettings;
+          const response = await fetch(
+            `${settings.baseUrl}forgelab/api/provenance/records?notebook=${encodeURIComponent(path)}`
+          );
+          const body = await response.json();
+          return body.records
+            .filter((r: any) => r.kind === 'widget')
+            .map((r: any) => r.code);
+        }, notebook),
+      { timeout: 20000 }
+    )
+    .toEqual(['slider.value = 7']);
+
+  await page.notebook.addCell('code', 'y = slider.value * 2\ny');
+  await page.notebook.runCell(1, { inplace: true });
+  expect(await page.notebook.getCellTextOutput(1)).toEqual(['14']);
+
+  await showPanel(page);
+  await page.evaluate(async () => {
+    void (window as any).jupyterapp.commands.execute(
+      'forgelab:reify-variable',
+      {
+        target: 'y'
+      }
+    );
+  });
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.locator('input[type="checkbox"]').uncheck();
+  await dialog.getByRole('button', { name: 'Reify' }).click();
+  await expect(page.locator('.jp-ForgeLab-PipelineDocument')).toBeVisible({
+    timeout: 30000
+  });
+  const text = await page.evaluate(async path => {
+    const app = (window as any).jupyterapp;
+    const model = await app.serviceManager.contents.get(path, {
+      content: true
+    });
+    return typeof model.content === 'string'
+      ? model.content
+      : JSON.stringify(model.content);
+  }, `${tmpPath}/y.pipeline.json`);
+  expect(text).toContain('slider.value = 7');
+});
+
+test("an artifact's Provenance button shows its graph, and it reifies", async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, 'art.ipynb');
+  await runCells(page, ['base = 3', 'scaled = base * 4', 'total = scaled + 1']);
+  // Reify through the API, then run the pipeline: its jobs make artifacts.
+  const execution = await page.evaluate(async notebook => {
+    const app = (window as any).jupyterapp;
+    const base = `${app.serviceManager.serverSettings.baseUrl}forgelab/api/`;
+    const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+    const post = async (url: string, body: unknown) => {
+      const response = await fetch(base + url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf },
+        body: JSON.stringify(body)
+      });
+      return response.json();
+    };
+    const reified = await post('provenance/reify', {
+      notebook,
+      target: 'total',
+      lift: false
+    });
+    return post('executions', { path: reified.path });
+  }, `${tmpPath}/art.ipynb`);
+  expect(execution.id).toBeTruthy();
+
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('forgelab:show-executions')
+  );
+  const sidebar = page.locator('.jp-ForgeLab-ExecutionsSidebar');
+  const artifact = sidebar
+    .locator('.jp-ForgeLab-ExecutionsSidebar-artifact', { hasText: 'scaled' })
+    .first();
+  await expect(artifact).toBeVisible({ timeout: 90000 });
+  await artifact.locator('button', { hasText: 'Provenance' }).click();
+
+  const panel = page.locator('#forgelab-provenance');
+  await expect(panel).toBeVisible();
+  await expect(
+    panel.locator('.jp-ForgeLab-ProvenancePanel-subjectName')
+  ).toContainText('artifact');
+  await expect(panel.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(2);
+
+  await panel.locator('.jp-ForgeLab-ProvenancePanel-reify').click();
+  await expect(
+    page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+      hasText: 'scaled.pipeline.json'
+    })
+  ).toBeVisible({ timeout: 30000 });
+});
