@@ -5,6 +5,7 @@
  */
 const path = require('path');
 const base = require('../ui-tests/playwright.config.js');
+const cwd = path.join(__dirname, '..', 'ui-tests');
 
 module.exports = {
   ...base,
@@ -12,5 +13,10 @@ module.exports = {
   testMatch: /.*\.spec\.ts$/,
   outputDir: path.join(__dirname, '..', 'ui-tests', 'test-results', 'bench'),
   reporter: [['list']],
-  webServer: { ...base.webServer, cwd: path.join(__dirname, '..', 'ui-tests') }
+  // With and without jupyter-collaboration: the two servers of the galata suite.
+  projects: [
+    { name: 'collaboration' },
+    { name: 'no-collaboration', use: { baseURL: 'http://localhost:8889' } }
+  ],
+  webServer: [].concat(base.webServer).map(server => ({ ...server, cwd }))
 };
