@@ -200,3 +200,24 @@ def test_a_kernel_restart_starts_a_new_session(kernel: RecordingKernel, tmp_path
     assert after != before
     doc = kernel.reproduce("ky", tmp_path)
     assert doc["metadata"]["reifiedFrom"]["session"] == after
+
+
+def test_a_widget_edit_is_reified_and_reproduces_the_value(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    """The browser moves a slider (its comm update sets the trait, then the front end reports
+    the edit); a value computed from the slider afterwards comes out the same from the pipeline."""
+    cells(kernel, "import ipywidgets as widgets", "wslider = widgets.IntSlider(value=1, max=10)")
+    edited = kernel.run.evaluate(
+        "import json\nfrom forgelab.kernel.comm import answer\n"
+        "wslider.value = 7\n"
+        "print(json.dumps(answer({'id': 3, 'type': 'provenance.widget', "
+        "'model_id': wslider.model_id, 'name': 'value', 'value': 7})))"
+    )
+    assert edited["ok"] is True, edited
+    cells(kernel, "wy = wslider.value * 2")
+    doc = kernel.reproduce("wy", tmp_path)
+    kinds = {r["id"]: r["kind"] for r in kernel.records()}
+    used = doc["metadata"]["reifiedFrom"]["records"]
+    assert [kinds[r] for r in used].count("widget") == 1
+    assert "wslider.value = 7" in sliced_codes(kernel, doc)
