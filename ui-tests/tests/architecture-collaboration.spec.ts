@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { attachScreenshots, graphNode, readFile } from './utils';
 
 /** Starting a kernel and importing Keras in it takes a while on a small machine. */
 const KERNEL_TIMEOUT = 120000;
@@ -22,8 +23,7 @@ const ARCHITECTURE = {
   outputs: ['out']
 };
 
-const layer = (p: Page, id: string) =>
-  p.locator(`g.jp-ForgeLab-GraphView-node[data-id="${id}"]`);
+const layer = (p: Page, id: string) => graphNode(p, id);
 
 /** Select a layer and type an argument's value in the property panel. */
 async function setArgument(
@@ -98,15 +98,10 @@ test.describe('architecture collaboration', () => {
     });
     await expect(layer(other, 'hidden')).toContainText('units = 12');
 
-    for (const [name, p] of [
+    await attachScreenshots(testInfo, [
       ['architecture-collaboration-first', page],
       ['architecture-collaboration-second', other]
-    ] as const) {
-      const shot = await p.screenshot({
-        path: testInfo.outputPath(`${name}.png`)
-      });
-      await testInfo.attach(name, { body: shot, contentType: 'image/png' });
-    }
+    ]);
 
     // Saved through the shared document: the file holds both edits.
     await page.evaluate(() =>
@@ -115,16 +110,7 @@ test.describe('architecture collaboration', () => {
     await expect
       .poll(
         async () => {
-          const model = await page.evaluate(
-            p =>
-              (window as any).jupyterapp.serviceManager.contents.get(p, {
-                content: true,
-                format: 'text',
-                type: 'file'
-              }),
-            path
-          );
-          const saved = JSON.parse(model.content);
+          const saved = JSON.parse(await readFile(page, path));
           return saved.layers.map((l: any) => l.arguments);
         },
         { timeout: 20000 }

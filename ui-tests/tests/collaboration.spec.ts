@@ -4,6 +4,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { attachScreenshots, graphNode, readFile } from './utils';
 
 const STEP = `
 def step(*, epochs: int = 3, rate: float = 0.1) -> ("result",):
@@ -82,8 +83,7 @@ test.describe('collaboration', () => {
         p.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node')
       ).toHaveCount(2, { timeout: 60000 });
     }
-    const node = (p: Page, id: string) =>
-      p.locator(`g.jp-ForgeLab-GraphView-node[data-id="${id}"]`);
+    const node = (p: Page, id: string) => graphNode(p, id);
 
     // An edit in the first page appears in the second...
     await setAttribute(page, 'first', 'epochs', '12');
@@ -99,15 +99,10 @@ test.describe('collaboration', () => {
     });
     await expect(node(other, 'first')).toContainText('epochs = 12');
 
-    for (const [name, p] of [
+    await attachScreenshots(testInfo, [
       ['collaboration-first', page],
       ['collaboration-second', other]
-    ] as const) {
-      const shot = await p.screenshot({
-        path: testInfo.outputPath(`${name}.png`)
-      });
-      await testInfo.attach(name, { body: shot, contentType: 'image/png' });
-    }
+    ]);
 
     // Saved through the shared document: the file holds both edits.
     await page.evaluate(() =>
@@ -116,16 +111,7 @@ test.describe('collaboration', () => {
     await expect
       .poll(
         async () => {
-          const model = await page.evaluate(
-            p =>
-              (window as any).jupyterapp.serviceManager.contents.get(p, {
-                content: true,
-                format: 'text',
-                type: 'file'
-              }),
-            path
-          );
-          const saved = JSON.parse(model.content);
+          const saved = JSON.parse(await readFile(page, path));
           return saved.nodes.map((n: any) => n.attributes?.epochs ?? null);
         },
         { timeout: 20000 }

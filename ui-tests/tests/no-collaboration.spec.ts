@@ -3,6 +3,7 @@
  * editors still open, edit, undo, save and reopen their files as plain text.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { command, graphNode, readFile } from './utils';
 
 /** Starting a kernel and importing Keras in it takes a while on a small machine. */
 const KERNEL_TIMEOUT = 120000;
@@ -46,8 +47,7 @@ const ARCHITECTURE = {
   outputs: ['hidden']
 };
 
-const node = (page: IJupyterLabPageFixture, id: string) =>
-  page.locator(`g.jp-ForgeLab-GraphView-node[data-id="${id}"]`);
+const node = (page: IJupyterLabPageFixture, id: string) => graphNode(page, id);
 
 /** Select a node and type a value in the property panel's field `field`. */
 async function setField(
@@ -82,19 +82,9 @@ async function saveAndClose(
   await expect(
     page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
   ).toHaveCount(0);
-  const saved = await page.evaluate(
-    p =>
-      (window as any).jupyterapp.serviceManager.contents.get(p, {
-        content: true,
-        format: 'text',
-        type: 'file'
-      }),
-    path
-  );
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('application:close-all')
-  );
-  return JSON.parse(saved.content);
+  const saved = JSON.parse(await readFile(page, path));
+  await command(page, 'application:close-all');
+  return saved;
 }
 
 const undo = (page: IJupyterLabPageFixture) =>
