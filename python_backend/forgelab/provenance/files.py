@@ -32,6 +32,8 @@ def _ignored_prefixes() -> tuple[str, ...]:
     home = Path.home()
     paths |= {str(home / d) for d in (".cache", ".config", ".ipython", ".matplotlib", ".keras")}
     paths |= {"/proc", "/sys", "/dev", "/etc", "/usr", "/run"}
+    # ForgeLab's own modules are code, not data, also when it is installed editable.
+    paths.add(str(Path(__file__).resolve().parents[1]))
     return tuple(sorted(str(Path(p).resolve()) + os.sep for p in paths if p))
 
 
@@ -75,7 +77,18 @@ class FileWatch:
             writes = any(c in mode for c in "wax+")
         else:
             writes = bool((flags or 0) & _WRITE_FLAGS)
+        if not writes and full.endswith((".py", ".pyc")) and _module_file(full):
+            return  # an import, or a traceback or warning showing a module's source lines
         (self.written if writes else self.read)[full] = None
+
+
+def _module_file(path: str) -> bool:
+    """Whether ``path`` is the source or bytecode of a module imported in this process."""
+    for module in list(sys.modules.values()):
+        for name in (getattr(module, "__file__", None), getattr(module, "__cached__", None)):
+            if isinstance(name, str) and os.path.abspath(name) == path:
+                return True
+    return False
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

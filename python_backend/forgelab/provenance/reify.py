@@ -20,6 +20,8 @@ Algorithm (docs/provenance.md, "Reify"):
 
 Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed file, data from
 the network, a magic other than display settings) raises :class:`ReifyError` with the reason.
+With ``allow_network``, cells that fetch data from the network are kept as operations that fetch
+it again.
 """
 
 from __future__ import annotations
@@ -153,9 +155,20 @@ class _Group:
 
 
 class _Reifier:
-    def __init__(self, piece: Slice, lift_constants: bool, session_records: list[dict[str, Any]]):
+    def __init__(
+        self,
+        piece: Slice,
+        lift_constants: bool,
+        session_records: list[dict[str, Any]],
+        allow_network: bool = False,
+    ):
         self.slice = piece
         self.lift_constants = lift_constants
+        self.allow_network = allow_network
+        #: Folders of the files read or written by cells that got data from the network
+        #: (``allow_network``): their operations fetch those files again when the pipeline runs.
+        #: Folders, not files, because downloads are written under a temporary name and renamed.
+        self.fetched: set[str] = set()
         self.session_records = session_records
         self.position = {r["id"]: i for i, r in enumerate(session_records)}
         self.parsed: dict[str, _Parsed] = {}
@@ -283,11 +296,15 @@ class _Reifier:
         network += [
             f["path"] for f in record.get("filesRead", []) if f["path"].startswith("socket:")
         ]
-        if network:
+        if network and self.allow_network:
+            for access in record.get("filesRead", []) + record.get("filesWritten", []):
+                self.fetched.add(os.path.dirname(access["path"]))
+        elif network:
             raise ReifyError(
                 f"{describe(record)} gets data from the network ({', '.join(network)}), so "
                 f"{self.slice.target!r} cannot be reproduced from the notebook's history; save "
-                "the data to a file in one cell and read that file in the next, then reify"
+                "the data to a file in one cell and read that file in the next, then reify (or "
+                "reify with --allow-network to fetch the data again when the pipeline runs)"
             )
 
     def first_writes(self) -> dict[str, dict[str, Any]]:
@@ -305,6 +322,8 @@ class _Reifier:
         for record in group.records:
             for access in record.get("filesRead", []):
                 path, digest = access["path"], access.get("hash")
+                if os.path.dirname(path) in self.fetched:
+                    continue
                 writer = written.get(path)
                 if writer is not None and self.position[writer["id"]] < self.position[record["id"]]:
                     raise ReifyError(
@@ -581,7 +600,7 @@ class _PathParameters(ast.NodeTransformer):
         for param, path in self.files.items():
             if path == os.path.abspath(literal) or path == wanted:
                 return param
-            if not os.path.isabs(literal) and path.endswith(os.sep + wanted):
+            if not os.path.isabs(literal) and path.endswith(os.sep + _without_parents(wanted)):
                 return param
         return None
 
@@ -603,6 +622,15 @@ class _PathParameters(ast.NodeTransformer):
                 "it can become the pipeline's input, run the notebook again, then reify"
             )
         return tree
+
+
+def _without_parents(relative: str) -> str:
+    """``../a/b`` → ``a/b``: the kernel's folder is not recorded, so a path relative to it is
+    matched by its end."""
+    parent = os.pardir + os.sep
+    while relative.startswith(parent):
+        relative = relative[len(parent) :]
+    return relative
 
 
 def _literal(node: ast.AST) -> Any:
@@ -649,11 +677,15 @@ def _lift(tree: ast.Module, parameters: set[str]) -> list[dict[str, Any]]:
 
 
 def reify_slice(
-    piece: Slice, session_records: Sequence[dict[str, Any]], *, lift_constants: bool = False
+    piece: Slice,
+    session_records: Sequence[dict[str, Any]],
+    *,
+    lift_constants: bool = False,
+    allow_network: bool = False,
 ) -> dict[str, Any]:
     """The pipeline document for an already computed slice."""
     ordered = [r for r in session_records if r.get("session") == piece.session]
-    return _Reifier(piece, lift_constants, ordered).build()
+    return _Reifier(piece, lift_constants, ordered, allow_network).build()
 
 
 def reify(
@@ -663,12 +695,17 @@ def reify(
     session: str | None = None,
     record_id: str | None = None,
     lift_constants: bool = False,
+    allow_network: bool = False,
 ) -> dict[str, Any]:
     """A runnable pipeline document that reproduces ``target`` from the recorded ``records``.
 
     ``records`` are cell and widget records in execution order
     (:func:`forgelab.provenance.history.load_records`). Raises :class:`ReifyError` when the value
-    cannot be reproduced, with the reason and what to do.
+    cannot be reproduced, with the reason and what to do. With ``allow_network``, cells that get
+    data from the network become operations that fetch it again when the pipeline runs (the
+    result may differ if the service's data changed), and the files they read or wrote are
+    theirs (with the other files of their folders): later cells may read them without the files
+    becoming pipeline inputs.
     """
     piece = slice_history(records, target, session=session, record_id=record_id)
-    return reify_slice(piece, records, lift_constants=lift_constants)
+    return reify_slice(piece, records, lift_constants=lift_constants, allow_network=allow_network)

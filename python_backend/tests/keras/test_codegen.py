@@ -76,7 +76,7 @@ def test_load_returns_a_built_uncompiled_model() -> None:
     model = architecture.load(EXAMPLES / "redshift.arch.json")
     assert model.built and not model.compiled
     assert model.output_shape == (None, 32)
-    assert model.get_layer("inception3_concat").output.shape == (None, 16, 16, 4 * 128)
+    assert model.get_layer("inception3_concat").output.shape == (None, 16, 16, 4 * 32)
     assert model.name == "redshift"
 
 

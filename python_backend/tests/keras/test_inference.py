@@ -129,7 +129,10 @@ def test_redshift_example_ends_in_32_bins() -> None:
         ]
         assert len(convs) == 6
     assert report.layers["image"].output_shapes == [[None, 64, 64, 5]]
-    assert report.layers["pool"].output_shapes == [[None, 32, 32, 64]]
+    assert report.layers["pool"].output_shapes == [[None, 32, 32, 16]]
+    # Average pooling between the blocks, as in the paper: 32 -> 16 -> 8.
+    sizes = [report.layers[f"inception{n}_concat"].output_shapes[0][1] for n in range(1, 6)]
+    assert sizes == [32, 16, 16, 8, 8]
 
 
 BAD = {

@@ -17,7 +17,7 @@ _TRAIN_NODES: tuple[tuple[str, str, int, int, dict[str, Any]], ...] = (
     ("query", "casjobs_query", 40, 160, {"limit": 1000}),
     ("download", "download_fits", 280, 160, {}),
     ("preprocess", "preprocess", 520, 160, {}),
-    ("train", "train_validate", 760, 100, {"epochs": 3}),
+    ("train", "train_validate", 760, 100, {"epochs": 5}),
     ("knn", "knn_baseline", 1000, 220, {}),
     ("plot", "visualize_predictions", 1000, 40, {}),
     ("tsne", "reduce_dimensions", 1000, 360, {}),
