@@ -34,9 +34,12 @@ export namespace ProvenanceCommandIDs {
   export const showArtifact = 'forgelab:show-artifact-provenance';
   export const reifyVariable = 'forgelab:reify-variable';
   export const reifyArtifact = 'forgelab:reify-artifact';
+  export const showOutput = 'forgelab:show-output-provenance';
+  export const reifyOutput = 'forgelab:reify-output';
 }
 
 const VARIABLE_SELECTOR = '.jp-ForgeLab-ProvenancePanel-variable';
+const OUTPUT_SELECTOR = '.jp-Notebook .jp-Cell .jp-OutputArea-child';
 
 export const provenancePlugin: JupyterFrontEndPlugin<void> = {
   id: 'forgelab:provenance',
@@ -187,8 +190,92 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    /** The notebook and cell id the command is about: the output under the menu, or the active cell. */
+    const cellOf = (
+      args: Record<string, unknown>
+    ): { notebook: NotebookPanel; cell: string } | null => {
+      if (typeof args.cell === 'string' && tracker.currentWidget) {
+        return { notebook: tracker.currentWidget, cell: args.cell };
+      }
+      const node = args.fromContextMenu
+        ? app.contextMenuHitTest(n => n.classList.contains('jp-Cell'))
+        : undefined;
+      const notebook = node
+        ? tracker.find(candidate => candidate.node.contains(node))
+        : tracker.currentWidget;
+      const cell = node
+        ? notebook?.content.widgets.find(widget => widget.node === node)
+        : notebook?.content.activeCell;
+      if (!notebook || !cell || cell.model.type !== 'code') {
+        return null;
+      }
+      return { notebook, cell: cell.model.id };
+    };
+
+    app.commands.addCommand(ProvenanceCommandIDs.showOutput, {
+      label: 'Show Provenance of This Output',
+      caption:
+        "Show the provenance graph of a code cell's output (args: cell, default the active cell)",
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: async args => {
+        const target = cellOf(args);
+        if (!target) {
+          await explain('No output chosen', 'Select a code cell first.');
+          return;
+        }
+        panel.setNotebook(target.notebook);
+        app.shell.activateById(panel.id);
+        await panel.showCellOutput(target.cell);
+      }
+    });
+
+    app.commands.addCommand(ProvenanceCommandIDs.reifyOutput, {
+      label: 'Reify This Output…',
+      caption:
+        "Turn the history of a code cell's output (last expression or figure) into a pipeline (args: cell or record)",
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: async args => {
+        // A record comes from the panel's graph, which shows the notebook the panel follows.
+        const record = typeof args.record === 'string' ? args.record : '';
+        const chosen = record ? null : cellOf(args);
+        const notebook = record ? panel.notebook : chosen?.notebook;
+        if (!notebook) {
+          await explain('Cannot reify', 'Select a code cell first.');
+          return null;
+        }
+        const lift = await askLift('Reify this output');
+        if (lift === null) {
+          return null;
+        }
+        const bridge = forgelab.bridgeFor(notebook.sessionContext);
+        try {
+          const flushed = (await bridge.request('provenance.flush')) as {
+            session: string;
+          };
+          const reified = await client.reifyCell({
+            notebook: localPath(notebook.context.path),
+            ...(record ? { record } : { cell: chosen?.cell }),
+            session: flushed.session,
+            lift
+          });
+          await openPipeline(reified);
+          return reified.path;
+        } catch (error) {
+          await explain(
+            'This output cannot be reified',
+            (error as Error).message
+          );
+          return null;
+        }
+      }
+    });
+
     panel.reifyRequested.connect((_, request) => {
-      if (request.artifact) {
+      if (request.record) {
+        void app.commands.execute(ProvenanceCommandIDs.reifyOutput, {
+          record: request.record
+        });
+      } else if (request.artifact) {
         void app.commands.execute(ProvenanceCommandIDs.reifyArtifact, {
           id: request.artifact
         });
@@ -205,9 +292,22 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       args: { fromContextMenu: true },
       rank: 1
     });
+    for (const [rank, command] of [
+      ProvenanceCommandIDs.showOutput,
+      ProvenanceCommandIDs.reifyOutput
+    ].entries()) {
+      app.contextMenu.addItem({
+        command,
+        selector: OUTPUT_SELECTOR,
+        args: { fromContextMenu: true },
+        rank: 20 + rank
+      });
+    }
     for (const command of [
       ProvenanceCommandIDs.show,
-      ProvenanceCommandIDs.reifyVariable
+      ProvenanceCommandIDs.reifyVariable,
+      ProvenanceCommandIDs.showOutput,
+      ProvenanceCommandIDs.reifyOutput
     ]) {
       palette?.addItem({ command, category: 'ForgeLab' });
     }

@@ -1,6 +1,6 @@
 /**
- * The typed client of the provenance endpoints: a notebook's records, reify a variable of a
- * notebook, reify an artifact, an artifact's provenance chain.
+ * The typed client of the provenance endpoints: a notebook's records, reify a variable or a cell
+ * output of a notebook, reify an artifact, an artifact's provenance chain.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 
@@ -23,12 +23,30 @@ export interface IReifyRequest {
   path?: string;
 }
 
+/** What `POST provenance/reify` takes to reify a cell's output (its last expression or figure). */
+export interface ICellReifyRequest {
+  /** The notebook's path, relative to the Jupyter root. */
+  notebook: string;
+  /** The cell's id: its latest run (of `session`, when given) is reified. */
+  cell?: string;
+  /** A record id: this run of the cell is reified (instead of `cell`). */
+  record?: string;
+  /** The kernel session to look for the cell's latest run in. */
+  session?: string;
+  /** Make top-level `x = <literal>` assignments operation attributes. */
+  lift: boolean;
+  /** Where to write the pipeline (root-relative); default: `cell-<n>.pipeline.json` next to the notebook. */
+  path?: string;
+}
+
 /** A reified pipeline and the file it was written to. */
 export interface IReified {
   /** The new file's path, relative to the Jupyter root. */
   path: string;
   /** The pipeline document. */
   pipeline: Pipeline;
+  /** The record reified, for a cell's output. */
+  record?: string;
 }
 
 /** Calls the provenance endpoints of the ForgeLab server. */
@@ -47,6 +65,14 @@ export class ProvenanceClient {
 
   /** Reify a variable of a notebook into a new pipeline file. */
   reify(request: IReifyRequest): Promise<IReified> {
+    return this.server.request<IReified>('provenance/reify', {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+  }
+
+  /** Reify the output (last expression or figure) of a notebook cell into a new pipeline file. */
+  reifyCell(request: ICellReifyRequest): Promise<IReified> {
     return this.server.request<IReified>('provenance/reify', {
       method: 'POST',
       body: JSON.stringify(request)

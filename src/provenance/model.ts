@@ -28,6 +28,11 @@ export interface IRecordSlice {
   producer: ImplicitOperation;
   /** The records of the slice, in execution order (the producer last). */
   records: ImplicitOperation[];
+  /**
+   * Whether the slice is of the producer's output (its last expression or figure) rather than
+   * of variable `target` (then `target` is `output` and `version` the cell's execution count).
+   */
+  output?: boolean;
 }
 
 /** Why a slice could not be made, in words for the user. */
@@ -84,6 +89,69 @@ export function sliceRecords(
       `No recorded cell of this kernel session wrote${which} ${target}.`
     );
   }
+  return {
+    target,
+    version,
+    session,
+    producer,
+    records: walkBack(ordered, producer, writers)
+  };
+}
+
+/**
+ * The records the output of one cell run depends on: the run itself (`record` id, or the latest
+ * run of cell id `cell`, in `session` when given) and every record its reads lead back to.
+ */
+export function sliceCell(
+  records: ReadonlyArray<ImplicitOperation>,
+  options: { record?: string; cell?: string; session?: string }
+): IRecordSlice {
+  let producer: ImplicitOperation | undefined;
+  if (options.record) {
+    producer = records.find(r => r.id === options.record);
+  } else if (options.cell) {
+    producer = [...records]
+      .reverse()
+      .find(
+        r =>
+          r.cellId === options.cell &&
+          (!options.session || r.session === options.session)
+      );
+  } else {
+    throw new SliceError('Name the cell whose output to show.');
+  }
+  if (!producer) {
+    throw new SliceError(
+      'This cell has no recorded run in this kernel session: run it, then try again.'
+    );
+  }
+  const session = producer.session ?? '';
+  const ordered = records.filter(r => (r.session ?? '') === session);
+  const writers = new Map<string, ImplicitOperation>();
+  for (const record of ordered) {
+    if (record === producer) {
+      break;
+    }
+    for (const write of record.writes ?? []) {
+      writers.set(key(write.name, write.version), record);
+    }
+  }
+  return {
+    target: 'output',
+    version: producer.executionCount ?? 0,
+    session,
+    producer,
+    records: walkBack(ordered, producer, writers),
+    output: true
+  };
+}
+
+/** `producer` and the records its reads lead back to through `writers`, in execution order. */
+function walkBack(
+  ordered: ReadonlyArray<ImplicitOperation>,
+  producer: ImplicitOperation,
+  writers: ReadonlyMap<string, ImplicitOperation>
+): ImplicitOperation[] {
   const needed = new Set([producer.id]);
   const todo = [producer];
   while (todo.length) {
@@ -96,13 +164,7 @@ export function sliceRecords(
       }
     }
   }
-  return {
-    target,
-    version,
-    session,
-    producer,
-    records: ordered.filter(r => needed.has(r.id))
-  };
+  return ordered.filter(r => needed.has(r.id));
 }
 
 /** `[3] first line of the code` (or `widget …` for a widget edit). */
@@ -139,7 +201,9 @@ export function sliceGraph(slice: IRecordSlice): IViewGraph {
     }
     used.get(id)!.add(name);
   };
-  use(slice.producer.id, slice.target);
+  if (!slice.output) {
+    use(slice.producer.id, slice.target);
+  }
   const edges: IViewEdge[] = [];
   for (const record of slice.records) {
     for (const read of record.reads ?? []) {
@@ -167,9 +231,14 @@ export function sliceGraph(slice: IRecordSlice): IViewGraph {
     const reads = (record.reads ?? []).filter(r =>
       writers.has(key(r.name, r.version))
     );
-    const outputs = (record.writes ?? []).filter(w =>
+    const written = (record.writes ?? []).filter(w =>
       used.get(record.id)?.has(w.name)
     );
+    const outputs = written.map(w => ({ name: w.name, type: w.type }));
+    if (slice.output && record.id === slice.producer.id) {
+      // The cell's displayed value or figure: what the graph is about.
+      outputs.push({ name: slice.target, type: 'output' });
+    }
     return {
       id: record.id,
       title: recordTitle(record),
@@ -177,8 +246,8 @@ export function sliceGraph(slice: IRecordSlice): IViewGraph {
         ? `cell ${record.cellId.slice(0, 8)}`
         : record.kind,
       inputs: uniqueNames(reads.map(r => r.name)).map(name => ({ name })),
-      outputs: outputs.map(w => ({ name: w.name, type: w.type })),
-      details: outputs.map(w => `${w.name} → v${w.version}`),
+      outputs,
+      details: written.map(w => `${w.name} → v${w.version}`),
       className: classes.join(' ')
     };
   });

@@ -18,6 +18,7 @@ import {
   artifactGraph,
   IRecordSlice,
   IVariable,
+  sliceCell,
   sliceGraph,
   sliceRecords
 } from './model';
@@ -31,8 +32,10 @@ export type ProvenanceSubject =
 
 /** What a reify request from the panel names. */
 export interface IReifyTarget {
-  /** A variable of the notebook (`target`) or an artifact (`artifact`). */
+  /** A variable of the notebook (`target`), a cell run's output (`record`) or an artifact. */
   target?: string;
+  /** The record of the cell run whose output to reify. */
+  record?: string;
   /** The artifact's id. */
   artifact?: string;
 }
@@ -83,7 +86,9 @@ export class ProvenancePanel extends Panel {
     });
     this._reifyButton.addEventListener('click', () => {
       const subject = this._subject;
-      if (subject?.kind === 'variable') {
+      if (subject?.kind === 'variable' && subject.slice.output) {
+        this._reifyRequested.emit({ record: subject.slice.producer.id });
+      } else if (subject?.kind === 'variable') {
         this._reifyRequested.emit({ target: subject.slice.target });
       } else if (subject?.kind === 'artifact') {
         this._reifyRequested.emit({ artifact: subject.id });
@@ -212,6 +217,44 @@ export class ProvenancePanel extends Panel {
     }
   }
 
+  /**
+   * Show the provenance graph of the output (last expression or figure) of cell `cellId` of the
+   * followed notebook: its latest run in the current kernel session and what that run read.
+   */
+  async showCellOutput(cellId: string): Promise<void> {
+    const panel = this._notebook;
+    const bridge = this._bridge;
+    if (!panel || !bridge) {
+      this._say('Open a notebook first.', 'error');
+      return;
+    }
+    try {
+      const flushed = (await bridge.request('provenance.flush')) as {
+        session: string;
+      };
+      const records = await this.client.records(localPath(panel.context.path));
+      const slice = sliceCell(records, {
+        cell: cellId,
+        session: flushed.session
+      });
+      this._setSubject({
+        kind: 'variable',
+        notebook: localPath(panel.context.path),
+        slice
+      });
+      this.graph.render(sliceGraph(slice));
+      this.graph.fit(false);
+      this._say(
+        `Output of cell [${slice.version}]: ${slice.records.length} recorded operation(s). Click one to go to its cell.`
+      );
+    } catch (error) {
+      this._say(
+        `The provenance of this output could not be shown: ${(error as Error).message}`,
+        'error'
+      );
+    }
+  }
+
   /** Show the provenance graph of an artifact (the jobs and uploads it came from). */
   async showArtifact(id: string): Promise<void> {
     try {
@@ -301,11 +344,13 @@ export class ProvenancePanel extends Panel {
       '.jp-ForgeLab-ProvenancePanel-subjectName'
     )!;
     name.textContent =
-      subject?.kind === 'variable'
-        ? `${subject.slice.target} v${subject.slice.version}`
-        : subject?.kind === 'artifact'
-          ? `artifact ${subject.id}`
-          : '';
+      subject?.kind === 'variable' && subject.slice.output
+        ? `output of cell [${subject.slice.version}]`
+        : subject?.kind === 'variable'
+          ? `${subject.slice.target} v${subject.slice.version}`
+          : subject?.kind === 'artifact'
+            ? `artifact ${subject.id}`
+            : '';
     this._reifyButton.disabled = !subject;
     for (const item of Array.from(
       this._list.querySelectorAll<HTMLElement>('li')
@@ -313,6 +358,7 @@ export class ProvenancePanel extends Panel {
       item.classList.toggle(
         'jp-mod-selected',
         subject?.kind === 'variable' &&
+          !subject.slice.output &&
           item.dataset.name === subject.slice.target
       );
     }

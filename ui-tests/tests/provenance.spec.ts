@@ -215,3 +215,50 @@ test("an artifact's Provenance button shows its graph, and it reifies", async ({
     })
   ).toBeVisible({ timeout: 30000 });
 });
+
+test("a cell output's context menu shows its graph and reifies it", async ({
+  page
+}) => {
+  await openNotebook(page, 'output.ipynb');
+  await runCells(page, [
+    'xs = [1, 2, 3]',
+    'unused = 0',
+    'ys = [x * x for x in xs]',
+    'sum(ys)'
+  ]);
+  const output = page
+    .locator('.jp-NotebookPanel .jp-Cell')
+    .nth(3)
+    .locator('.jp-OutputArea-child')
+    .first();
+  await expect(output).toContainText('14');
+
+  await output.click({ button: 'right' });
+  await page
+    .locator('.lm-Menu-itemLabel', {
+      hasText: 'Show Provenance of This Output'
+    })
+    .click();
+  const panel = page.locator('#forgelab-provenance');
+  await expect(panel).toBeVisible();
+  await expect(
+    panel.locator('.jp-ForgeLab-ProvenancePanel-subjectName')
+  ).toContainText('output of cell');
+  // The sum, the squares and the list: not `unused = 0`.
+  await expect(panel.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(3);
+
+  await output.click({ button: 'right' });
+  await page
+    .locator('.lm-Menu-itemLabel', { hasText: 'Reify This Output…' })
+    .click();
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.getByRole('button', { name: 'Reify' }).click();
+  await expect(page.locator('.jp-ForgeLab-PipelineDocument')).toBeVisible({
+    timeout: 30000
+  });
+  await expect(
+    page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+      hasText: /cell-\d+\.pipeline\.json/
+    })
+  ).toBeVisible();
+});

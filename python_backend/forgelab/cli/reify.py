@@ -20,7 +20,13 @@ HELP = (
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("notebook", help="a *.ipynb file (run in its own folder)")
-    parser.add_argument("--target", required=True, metavar="NAME", help="the variable to reify")
+    parser.add_argument("--target", metavar="NAME", help="the variable to reify")
+    parser.add_argument(
+        "--cell",
+        type=int,
+        metavar="N",
+        help="instead of --target: reify the output (last expression or figure) of code cell N",
+    )
     parser.add_argument(
         "-o", "--output", metavar="OUT", help="pipeline file (default: NOTEBOOK-NAME.pipeline.json)"
     )
@@ -35,6 +41,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="make top-level `x = <literal>` assignments operation attributes",
     )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="keep cells that get data from the network as operations that fetch it again",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
 
 
@@ -46,6 +57,7 @@ def reify_notebook(
     run: bool = False,
     lift_constants: bool = False,
     workdir: str | Path | None = None,
+    allow_network: bool = False,
 ) -> dict[str, Any]:
     """Execute, reify and optionally check; returns the summary the command prints.
 
@@ -75,7 +87,9 @@ def reify_notebook(
         store = Store(url)
         try:
             records = history.load_records(store, session=flushed["session"])
-            doc = reify.reify(records, target, lift_constants=lift_constants)
+            doc = reify.reify(
+                records, target, lift_constants=lift_constants, allow_network=allow_network
+            )
         finally:
             store.close()
         out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
@@ -107,6 +121,12 @@ def run(args: argparse.Namespace) -> int:
     from ..provenance.reify import ReifyError
     from ..provenance.reproduce import ReproductionError
 
+    if (args.target is None) == (args.cell is None):
+        raise UsageError("give either --target NAME (a variable) or --cell N (a cell's output)")
+    if args.cell is not None:
+        from .reify_cell import run_cell
+
+        return run_cell(args)
     try:
         summary = reify_notebook(
             args.notebook,
@@ -114,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
             output=args.output,
             run=args.check,
             lift_constants=args.lift_constants,
+            allow_network=args.allow_network,
         )
     except ReifyError as error:
         if args.json:

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import history
+from .cells import find_cell_record, reify_cell
 from .files_out import safe_stem, tree_path, write_new
 from .reify import reify
 from .slicing import ReifyError
@@ -81,3 +82,36 @@ def reify_notebook(
         path = str(folder / f"{safe_stem(target)}.pipeline.json")
     written = write_new(root, path, doc)
     return {"path": written, "pipeline": doc}
+
+
+def reify_notebook_cell(
+    store: Any,
+    root: str | os.PathLike[str],
+    notebook: str,
+    *,
+    cell: str | None = None,
+    record: str | None = None,
+    session: str | None = None,
+    lift_constants: bool = False,
+    path: str | None = None,
+) -> dict[str, Any]:
+    """Reify the output (last expression or figure) of one cell run of ``notebook``.
+
+    The run is record ``record``, or the latest run of cell id ``cell`` (in ``session`` when
+    given). Writes ``cell-<execution count>.pipeline.json`` next to the notebook (``path``
+    overrides; an existing file is never replaced). Returns ``{"path", "pipeline", "record"}``.
+    """
+    records = notebook_records(store, root, notebook)
+    if not records:
+        raise ReifyError(
+            f"no provenance is recorded for notebook {notebook!r}; run its cells with ForgeLab "
+            "loaded in the kernel (it loads by itself in JupyterLab), then reify"
+        )
+    chosen = find_cell_record(records, record_id=record, cell_id=cell, session=session)
+    doc = reify_cell(records, chosen, lift_constants=lift_constants)
+    if path is None:
+        count = chosen.get("executionCount")
+        stem = f"cell-{count}" if count is not None else f"cell-{safe_stem(str(chosen['id']))}"
+        path = str(PurePosixPath(notebook).parent / f"{stem}.pipeline.json")
+    written = write_new(root, path, doc)
+    return {"path": written, "pipeline": doc, "record": chosen["id"]}

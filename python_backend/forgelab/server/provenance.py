@@ -9,7 +9,7 @@ import tornado
 
 from ..provenance import ReifyError
 from ..provenance.artifacts import UnknownArtifact, reify_artifact
-from ..provenance.notebooks import notebook_records, reify_notebook
+from ..provenance.notebooks import notebook_records, reify_notebook, reify_notebook_cell
 from .executions import ExecutionsBaseHandler
 
 
@@ -62,7 +62,8 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
     """``POST provenance/reify``: write a notebook variable's history as a pipeline file.
 
     Body ``{"notebook", "target", "version"?, "session"?, "lift", "path"?}``; answers 201
-    ``{"path", "pipeline"}``.
+    ``{"path", "pipeline"}``. With ``"cell": cellId`` or ``"record": id`` instead of
+    ``target``, the cell's output (last expression or figure) is reified.
     """
 
     @tornado.web.authenticated
@@ -70,8 +71,25 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
         body = self.body()
         notebook = _optional(body, "notebook", str)
         target = _optional(body, "target", str)
+        cell = _optional(body, "cell", str)
+        record = _optional(body, "record", str)
+        if notebook and not target and (cell or record):
+            answer = reify_notebook_cell(
+                self.orchestrator.store,
+                self.root,
+                notebook,
+                cell=cell,
+                record=record,
+                session=_optional(body, "session", str),
+                lift_constants=bool(_optional(body, "lift", bool)),
+                path=_optional(body, "path", str),
+            )
+            self.write_json(answer, 201)
+            return
         if not notebook or not target:
-            raise tornado.web.HTTPError(400, "'notebook' and 'target' are required")
+            raise tornado.web.HTTPError(
+                400, "'notebook' and one of 'target', 'cell' or 'record' are required"
+            )
         answer = reify_notebook(
             self.orchestrator.store,
             self.root,

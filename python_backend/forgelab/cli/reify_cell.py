@@ -1,0 +1,145 @@
+"""``forgelab reify NOTEBOOK --cell N``: the output of a notebook's Nth code cell as a pipeline.
+
+The notebook runs headless with recording on, as for ``--target``; the Nth code cell's output
+(its last expression's value, or the figure it draws) is reified. With ``--run`` the pipeline
+runs and an expression's value is compared with the one the notebook displayed (IPython keeps it
+as ``_<execution count>``); a figure is redrawn, not compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import UsageError
+
+
+def reify_notebook_cell(
+    notebook: str | Path,
+    cell: int,
+    *,
+    output: str | Path | None = None,
+    run: bool = False,
+    lift_constants: bool = False,
+    workdir: str | Path | None = None,
+    allow_network: bool = False,
+) -> dict[str, Any]:
+    """Execute, reify the output of code cell ``cell`` (1-based) and optionally check it.
+
+    Returns the summary the command prints: ``pipeline``, ``cell``, ``output`` (``expression``
+    or ``figure``), ``operations``, ``records``; with ``run`` also ``reproduced``, ``compared``,
+    ``difference`` and ``execution``.
+    """
+    from ..jobs import serializers
+    from ..provenance import history
+    from ..provenance.cells import find_cell_record, reify_cell
+    from ..provenance.headless import notebook_cells, run_notebook
+    from ..provenance.reproduce import difference, run_pipeline
+    from ..store import Store
+
+    path = Path(notebook).resolve()
+    if not path.is_file():
+        raise UsageError(f"{notebook}: no such notebook")
+    cells = notebook_cells(path)
+    if not 1 <= cell <= len(cells):
+        raise UsageError(
+            f"--cell {cell}: {notebook} has {len(cells)} code cell(s); give a number from 1"
+        )
+    out = Path(output) if output else path.with_name(f"{path.stem}-cell-{cell}.pipeline.json")
+    with tempfile.TemporaryDirectory(prefix="forgelab-reify-", dir=workdir) as scratch:
+        scratch_dir = Path(scratch)
+        url = f"sqlite:///{scratch_dir / 'provenance.db'}"
+        expected_file = scratch_dir / "expected.value"
+        with run_notebook(path, store_url=url) as (kernel, results):
+            flushed = kernel.flush()
+            count = results[cell - 1].execution_count
+            saved = kernel.save_value(f"_{count}", expected_file) if run and count else {}
+        if flushed.get("errors"):
+            raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
+        store = Store(url)
+        try:
+            records = history.load_records(store, session=flushed["session"])
+        finally:
+            store.close()
+        cell_id = cells[cell - 1][0]
+        if cell_id:
+            record = find_cell_record(records, cell_id=cell_id)
+        else:  # notebooks older than nbformat 4.5 have no cell ids: one record per cell, in order
+            record = [r for r in records if r.get("kind") == "cell"][cell - 1]
+        doc = reify_cell(
+            records, record, lift_constants=lift_constants, allow_network=allow_network
+        )
+        out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        kind = doc["metadata"]["reifiedFrom"]["output"]
+        summary: dict[str, Any] = {
+            "pipeline": str(out),
+            "cell": cell,
+            "output": kind,
+            "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
+            "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
+            "records": doc["metadata"]["reifiedFrom"]["records"],
+        }
+        if run:
+            run_store = Store(f"sqlite:///{scratch_dir / 'executions.db'}")
+            try:
+                actual, execution = run_pipeline(doc, root=scratch_dir, store=run_store)
+            finally:
+                run_store.close()
+            diff = None
+            compared = kind == "expression" and not saved.get("missing") and bool(saved)
+            if compared:
+                expected = serializers.load(str(expected_file), saved["serializer"])
+                diff = difference(expected, actual, f"the output of cell {cell}")
+            summary.update(
+                {
+                    "reproduced": diff is None,
+                    "compared": compared,
+                    "difference": diff,
+                    "execution": execution["id"],
+                }
+            )
+    return summary
+
+
+def run_cell(args: argparse.Namespace) -> int:
+    """``forgelab reify NOTEBOOK --cell N``: print what was written (and reproduced)."""
+    from ..provenance.reify import ReifyError
+    from ..provenance.reproduce import ReproductionError
+
+    try:
+        summary = reify_notebook_cell(
+            args.notebook,
+            args.cell,
+            output=args.output,
+            run=args.check,
+            lift_constants=args.lift_constants,
+            allow_network=args.allow_network,
+        )
+    except ReifyError as error:
+        if args.json:
+            print(json.dumps({"error": "ReifyError", "message": str(error)}, indent=2))
+        print(f"forgelab reify: cannot reify cell {args.cell}: {error}", file=sys.stderr)
+        return 1
+    except ReproductionError as error:
+        print(f"forgelab reify: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(
+            f"wrote {summary['pipeline']}: the {summary['output']} of cell {args.cell}, "
+            f"{len(summary['operations'])} operation(s) from {len(summary['records'])} "
+            "recorded cell(s)"
+        )
+        if summary.get("compared"):
+            if summary["reproduced"]:
+                print(f"reproduced: the pipeline's output equals cell {args.cell}'s")
+            else:
+                print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
+        elif "reproduced" in summary:
+            print(f"ran: the pipeline redrew cell {args.cell}'s {summary['output']}")
+    return 0 if summary.get("reproduced", True) else 1
