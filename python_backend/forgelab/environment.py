@@ -1,7 +1,8 @@
 """What this Python environment provides: versions of ForgeLab's dependencies, and what is missing.
 
 One function, :func:`describe`, is the source of the facts shown by ``GET /forgelab/api/status``,
-``forgelab status`` and the kernel's answer to a ping, so the three always agree.
+``forgelab status`` and the kernel's answer to a ping, so the three always agree; :func:`cache_dir`
+says where ForgeLab keeps what it derives.
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ import os
 import platform
 import sys
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import __version__
+
+
+def cache_dir() -> Path:
+    """Where ForgeLab caches derived data: ``$FORGELAB_CACHE_DIR`` or ``~/.cache/forgelab``."""
+    configured = os.environ.get("FORGELAB_CACHE_DIR")
+    return Path(configured) if configured else Path.home() / ".cache" / "forgelab"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..environment import cache_dir
 from . import keras_module
 
 #: Bumped whenever the catalog's JSON shape changes, so stale caches are rebuilt.
@@ -48,12 +49,6 @@ _TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(tuple|list|tuples|lists)\b"), "tuple"),
     (re.compile(r"\b(dict|dictionary)\b"), "dict"),
 )
-
-
-def cache_dir() -> Path:
-    """Where ForgeLab caches derived data: ``$FORGELAB_CACHE_DIR`` or ``~/.cache/forgelab``."""
-    configured = os.environ.get("FORGELAB_CACHE_DIR")
-    return Path(configured) if configured else Path.home() / ".cache" / "forgelab"
 
 
 def cache_path(keras_version: str | None = None) -> Path:

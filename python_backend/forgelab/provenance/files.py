@@ -20,6 +20,8 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
+from ..environment import cache_dir
+
 #: Files up to this size are hashed after the cell (others are recorded without a hash).
 HASH_LIMIT = 64 * 1024 * 1024
 
@@ -32,8 +34,10 @@ def _ignored_prefixes() -> tuple[str, ...]:
     home = Path.home()
     paths |= {str(home / d) for d in (".cache", ".config", ".ipython", ".matplotlib", ".keras")}
     paths |= {"/proc", "/sys", "/dev", "/etc", "/usr", "/run"}
-    # ForgeLab's own modules are code, not data, also when it is installed editable.
+    # ForgeLab's own modules are code, not data, also when it is installed editable; its cache
+    # (the Keras layer catalog, read when an architecture is built) is derived, not data.
     paths.add(str(Path(__file__).resolve().parents[1]))
+    paths.add(str(cache_dir()))
     return tuple(sorted(str(Path(p).resolve()) + os.sep for p in paths if p))
 
 

@@ -131,6 +131,25 @@ def test_files_read_and_written_with_hashes(shell, recorder, tmp_path: Path) -> 
     assert [Path(f["path"]).name for f in record["filesWritten"]] == ["out.txt"]
 
 
+def test_forgelab_s_own_cache_is_not_data(shell, recorder, tmp_path: Path, monkeypatch) -> None:
+    """The Keras layer catalog cached under ``$FORGELAB_CACHE_DIR`` is read whenever an
+    architecture is built: derived by ForgeLab, not an input of the user's work."""
+    from forgelab.provenance import files
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "catalog.json").write_text("{}")
+    (tmp_path / "data.txt").write_text("1")
+    monkeypatch.setenv("FORGELAB_CACHE_DIR", str(cache))
+    monkeypatch.setattr(files.FileWatch, "_ignored", files._ignored_prefixes())
+    record = run(
+        shell,
+        recorder,
+        f"c = open({str(cache / 'catalog.json')!r}).read()\nd = open('data.txt').read()",
+    )
+    assert [Path(f["path"]).name for f in record["filesRead"]] == ["data.txt"]
+
+
 def test_records_reach_the_store_in_order_across_sessions(shell, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'p.db'}"
     sessions = []
