@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,29 +118,45 @@ def reify_notebook(
     return summary
 
 
+def print_target(summary: dict[str, Any]) -> None:
+    """Say what ``reify_notebook`` wrote (and reproduced)."""
+    print(
+        f"wrote {summary['pipeline']}: {len(summary['operations'])} operation(s) from "
+        f"{len(summary['records'])} recorded cell(s)"
+    )
+    if "reproduced" in summary:
+        if summary["reproduced"]:
+            print(f"reproduced: the pipeline's {summary['target']!r} equals the notebook's")
+        else:
+            print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..provenance.reify import ReifyError
     from ..provenance.reproduce import ReproductionError
 
     if (args.target is None) == (args.cell is None):
         raise UsageError("give either --target NAME (a variable) or --cell N (a cell's output)")
+    options = {
+        "output": args.output,
+        "run": args.check,
+        "lift_constants": args.lift_constants,
+        "allow_network": args.allow_network,
+    }
     if args.cell is not None:
-        from .reify_cell import run_cell
+        from .reify_cell import print_cell, reify_notebook_cell
 
-        return run_cell(args)
+        what, show = f"cell {args.cell}", print_cell
+        make = partial(reify_notebook_cell, args.notebook, args.cell, **options)
+    else:
+        what, show = repr(args.target), print_target
+        make = partial(reify_notebook, args.notebook, args.target, **options)
     try:
-        summary = reify_notebook(
-            args.notebook,
-            args.target,
-            output=args.output,
-            run=args.check,
-            lift_constants=args.lift_constants,
-            allow_network=args.allow_network,
-        )
+        summary = make()
     except ReifyError as error:
         if args.json:
             print(json.dumps({"error": "ReifyError", "message": str(error)}, indent=2))
-        print(f"forgelab reify: cannot reify {args.target!r}: {error}", file=sys.stderr)
+        print(f"forgelab reify: cannot reify {what}: {error}", file=sys.stderr)
         return 1
     except ReproductionError as error:
         print(f"forgelab reify: {error}", file=sys.stderr)
@@ -147,13 +164,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(
-            f"wrote {summary['pipeline']}: {len(summary['operations'])} operation(s) from "
-            f"{len(summary['records'])} recorded cell(s)"
-        )
-        if "reproduced" in summary:
-            if summary["reproduced"]:
-                print(f"reproduced: the pipeline's {args.target!r} equals the notebook's")
-            else:
-                print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
+        show(summary)
     return 0 if summary.get("reproduced", True) else 1

@@ -8,7 +8,6 @@ as ``_<execution count>``); a figure is redrawn, not compared.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -105,41 +104,18 @@ def reify_notebook_cell(
     return summary
 
 
-def run_cell(args: argparse.Namespace) -> int:
-    """``forgelab reify NOTEBOOK --cell N``: print what was written (and reproduced)."""
-    from ..provenance.reify import ReifyError
-    from ..provenance.reproduce import ReproductionError
-
-    try:
-        summary = reify_notebook_cell(
-            args.notebook,
-            args.cell,
-            output=args.output,
-            run=args.check,
-            lift_constants=args.lift_constants,
-            allow_network=args.allow_network,
-        )
-    except ReifyError as error:
-        if args.json:
-            print(json.dumps({"error": "ReifyError", "message": str(error)}, indent=2))
-        print(f"forgelab reify: cannot reify cell {args.cell}: {error}", file=sys.stderr)
-        return 1
-    except ReproductionError as error:
-        print(f"forgelab reify: {error}", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        print(
-            f"wrote {summary['pipeline']}: the {summary['output']} of cell {args.cell}, "
-            f"{len(summary['operations'])} operation(s) from {len(summary['records'])} "
-            "recorded cell(s)"
-        )
-        if summary.get("compared"):
-            if summary["reproduced"]:
-                print(f"reproduced: the pipeline's output equals cell {args.cell}'s")
-            else:
-                print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
-        elif "reproduced" in summary:
-            print(f"ran: the pipeline redrew cell {args.cell}'s {summary['output']}")
-    return 0 if summary.get("reproduced", True) else 1
+def print_cell(summary: dict[str, Any]) -> None:
+    """Say what ``reify_notebook_cell`` wrote (and reproduced or redrew)."""
+    cell = summary["cell"]
+    print(
+        f"wrote {summary['pipeline']}: the {summary['output']} of cell {cell}, "
+        f"{len(summary['operations'])} operation(s) from {len(summary['records'])} "
+        "recorded cell(s)"
+    )
+    if summary.get("compared"):
+        if summary["reproduced"]:
+            print(f"reproduced: the pipeline's output equals cell {cell}'s")
+        else:
+            print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
+    elif "reproduced" in summary:
+        print(f"ran: the pipeline redrew cell {cell}'s {summary['output']}")
