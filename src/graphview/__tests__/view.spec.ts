@@ -179,4 +179,23 @@ describe('GraphView', () => {
     expect(message.textContent).toBe('would create a cycle');
     expect(message.classList.contains('jp-mod-visible')).toBe(true);
   });
+
+  it('draws nothing while held, then the latest graph it was given', async () => {
+    const held = new GraphView({ delegate: delegate(log) });
+    Widget.attach(held, document.body);
+    let ready!: () => void;
+    held.holdUntil(new Promise<void>(resolve => (ready = resolve)));
+    held.render({ nodes: [node('old')], edges: [] });
+    held.render(graph);
+    const drawn = () =>
+      [...held.node.querySelectorAll('g.jp-ForgeLab-GraphView-node')].map(n =>
+        n.getAttribute('data-id')
+      );
+    expect(drawn()).toEqual([]);
+    ready();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(drawn()).toEqual(['a', 'b', 'c']);
+    held.dispose();
+  });
 });
