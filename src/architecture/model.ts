@@ -136,7 +136,6 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
       ? parse<Architecture>('architecture', value)
       : emptyArchitecture();
     this.sharedModel.setSource(doc as unknown as JSONValue);
-    this.sharedModel.clearUndoHistory();
   }
 
   /** The architecture as JSON. */

@@ -8,6 +8,7 @@ import { JSONObject, JSONValue } from '@lumino/coreutils';
 import * as Y from 'yjs';
 
 import { Architecture, Layer } from '../formats';
+import { YFormatDocument } from '../ydoc/formatdocument';
 import { IKeyedEntry, YKeyedList } from '../ydoc/keyedlist';
 
 /** The header fields of an architecture, in the file's key order. */
@@ -51,7 +52,7 @@ export function emptyArchitecture(name?: string): Architecture {
 }
 
 /** An architecture document shared through Yjs; its source is the file's JSON object. */
-export class YArchitecture extends YDocument<ArchitectureDocumentChange> {
+export class YArchitecture extends YFormatDocument<ArchitectureDocumentChange> {
   /** Create the shared architecture, on a new Y.Doc or on `options.ydoc` (collaboration). */
   constructor(options?: YDocument.IOptions) {
     super(options);
@@ -132,23 +133,16 @@ export class YArchitecture extends YDocument<ArchitectureDocumentChange> {
     return result as unknown as Architecture;
   }
 
-  /** Replace the whole architecture (loading a file); not undoable. */
-  setSource(value: Architecture | JSONValue): void {
+  /** Write a whole architecture into the shared types (see {@link YFormatDocument.setSource}). */
+  protected load(value: JSONValue): void {
     const doc = value as unknown as Architecture;
-    this.transact(() => {
-      this._meta.clear();
-      for (const key of HEADER_KEYS) {
-        if (doc[key] !== undefined) {
-          this._meta.set(key, doc[key]);
-        }
+    this._meta.clear();
+    for (const key of HEADER_KEYS) {
+      if (doc[key] !== undefined) {
+        this._meta.set(key, doc[key]);
       }
-      this._layers.load(doc.layers ?? [], l => l.id);
-    }, false);
-  }
-
-  /** Stop merging the following edits into the previous undo step. */
-  stopCapturing(): void {
-    this.undoManager.stopCapturing();
+    }
+    this._layers.load(doc.layers ?? [], l => l.id);
   }
 
   /** Detach the observers and release the Y.Doc. */

@@ -139,7 +139,6 @@ export class PipelineModel implements DocumentRegistry.IModel {
       ? parse<Pipeline>('pipeline', value)
       : emptyPipeline();
     this.sharedModel.setSource(pipeline as unknown as JSONValue);
-    this.sharedModel.clearUndoHistory();
   }
 
   /** The pipeline as JSON. */

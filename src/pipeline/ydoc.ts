@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 
 import { Connection, Node, Pipeline } from '../formats';
 import { edgeId } from '../graph';
+import { YFormatDocument } from '../ydoc/formatdocument';
 
 /** What changed in a pipeline: ids of the nodes and connections touched, and the header. */
 export interface IPipelineChange {
@@ -52,7 +53,7 @@ export function emptyPipeline(name?: string): Pipeline {
 }
 
 /** A pipeline document shared through Yjs; its source is the pipeline's JSON object. */
-export class YPipeline extends YDocument<PipelineDocumentChange> {
+export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
   /** Create the shared pipeline, on a new Y.Doc or on `options.ydoc` (collaboration). */
   constructor(options?: YDocument.IOptions) {
     super(options);
@@ -175,33 +176,23 @@ export class YPipeline extends YDocument<PipelineDocumentChange> {
     return result as unknown as Pipeline;
   }
 
-  /**
-   * Replace the whole pipeline (loading a file); not undoable, since undoing a load would
-   * leave an empty document.
-   */
-  setSource(value: Pipeline | JSONValue): void {
+  /** Write a whole pipeline into the shared maps (see {@link YFormatDocument.setSource}). */
+  protected load(value: JSONValue): void {
     const pipeline = value as unknown as Pipeline;
-    this.transact(() => {
-      this._nodes.clear();
-      this._connections.clear();
-      this._meta.clear();
-      for (const key of ['name', 'description', 'metadata'] as const) {
-        if (pipeline[key] !== undefined) {
-          this._meta.set(key, pipeline[key]);
-        }
+    this._nodes.clear();
+    this._connections.clear();
+    this._meta.clear();
+    for (const key of ['name', 'description', 'metadata'] as const) {
+      if (pipeline[key] !== undefined) {
+        this._meta.set(key, pipeline[key]);
       }
-      (pipeline.nodes ?? []).forEach((node, seq) =>
-        this._nodes.set(node.id, { seq, value: node })
-      );
-      (pipeline.connections ?? []).forEach((c, seq) =>
-        this._connections.set(connectionKey(c), { seq, value: c })
-      );
-    }, false);
-  }
-
-  /** Stop merging the following edits into the previous undo step. */
-  stopCapturing(): void {
-    this.undoManager.stopCapturing();
+    }
+    (pipeline.nodes ?? []).forEach((node, seq) =>
+      this._nodes.set(node.id, { seq, value: node })
+    );
+    (pipeline.connections ?? []).forEach((c, seq) =>
+      this._connections.set(connectionKey(c), { seq, value: c })
+    );
   }
 
   /** Detach the observers and release the Y.Doc. */

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Architecture, FormatError } from '../../formats';
 import { LayerCatalog } from '../catalog';
 import { ArchitectureModel } from '../model';
+import { emptyArchitecture } from '../ydoc';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -192,6 +193,18 @@ describe('ArchitectureModel', () => {
     model.undo();
     expect(model.getLayer(id)).toBeUndefined();
     expect(model.toArchitecture().outputs).toEqual(['input']);
+  });
+
+  it('keeps edits made before JupyterLab clears the history of an opened file', () => {
+    const model = new ArchitectureModel();
+    model.fromString(JSON.stringify(emptyArchitecture('net')));
+    const before = model.toString();
+    const id = model.addLayer('Dense');
+    model.sharedModel.clearUndoHistory();
+    expect(model.undo()).toBe(true);
+    expect(model.getLayer(id)).toBeUndefined();
+    expect(model.toString()).toEqual(before);
+    expect(model.undo()).toBe(false);
   });
 
   it('copies and pastes layers with fresh ids and inner inputs only', () => {

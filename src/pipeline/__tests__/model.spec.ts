@@ -149,6 +149,27 @@ describe('PipelineModel', () => {
       expect(model.toPipeline().nodes.length).toBeGreaterThan(0);
     });
 
+    it('keeps edits made before JupyterLab clears the history of an opened file', () => {
+      model.fromString(fixtures()[0][1]);
+      const before = model.toString();
+      const a = model.addOperation(op('a', [], ['y']));
+      // JupyterLab clears the history once the file's first checkpoint exists, which can be after
+      // the user's first edit.
+      model.sharedModel.clearUndoHistory();
+      expect(model.undo()).toBe(true);
+      expect(model.getNode(a)).toBeUndefined();
+      expect(model.toString()).toEqual(before);
+      expect(model.undo()).toBe(false);
+    });
+
+    it('starts a new history when the file is loaded again', () => {
+      model.addOperation(op('a', [], ['y']));
+      model.fromString(fixtures()[0][1]);
+      const loaded = model.toString();
+      expect(model.undo()).toBe(false);
+      expect(model.toString()).toEqual(loaded);
+    });
+
     it('copies and pastes nodes with their inner connections under new ids', () => {
       const a = model.addOperation(op('a', [], ['y']), { x: 0, y: 0 });
       const b = model.addOperation(op('b', ['x'], []), { x: 0, y: 100 });
