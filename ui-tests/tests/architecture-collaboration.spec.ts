@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import { attachScreenshots, graphNode, readFile } from './utils';
+import { attachScreenshots, graphNode, readFile, save } from './utils';
 
 /** Starting a kernel and importing Keras in it takes a while on a small machine. */
 const KERNEL_TIMEOUT = 120000;
@@ -104,9 +104,7 @@ test.describe('architecture collaboration', () => {
     ]);
 
     // Saved through the shared document: the file holds both edits.
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('docmanager:save')
-    );
+    await save(page);
     await expect
       .poll(
         async () => {

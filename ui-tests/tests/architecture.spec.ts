@@ -7,6 +7,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { save } from './utils';
 
 /** Starting a kernel and importing Keras in it takes a while on a small machine. */
 const KERNEL_TIMEOUT = 120000;
@@ -181,12 +182,7 @@ test.describe('Architecture editor', () => {
     );
     await expect(node(page, 'dense')).toContainText('(None, 10)');
 
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('docmanager:save')
-    );
-    await expect(
-      page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
-    ).toHaveCount(0);
+    await save(page);
     const text = await fileText(page, file);
     const saved = JSON.parse(text);
     expect(saved.layers.map((l: any) => [l.id, l.type, l.inputs])).toEqual([

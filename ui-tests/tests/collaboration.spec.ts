@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import { attachScreenshots, graphNode, readFile } from './utils';
+import { attachScreenshots, graphNode, readFile, save } from './utils';
 
 const STEP = `
 def step(*, epochs: int = 3, rate: float = 0.1) -> ("result",):
@@ -105,9 +105,7 @@ test.describe('collaboration', () => {
     ]);
 
     // Saved through the shared document: the file holds both edits.
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('docmanager:save')
-    );
+    await save(page);
     await expect
       .poll(
         async () => {

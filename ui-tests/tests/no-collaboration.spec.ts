@@ -3,7 +3,7 @@
  * editors still open, edit, undo, save and reopen their files as plain text.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { command, graphNode, readFile } from './utils';
+import { command, graphNode, readFile, save } from './utils';
 
 /** Starting a kernel and importing Keras in it takes a while on a small machine. */
 const KERNEL_TIMEOUT = 120000;
@@ -76,12 +76,7 @@ async function saveAndClose(
   page: IJupyterLabPageFixture,
   path: string
 ): Promise<any> {
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('docmanager:save')
-  );
-  await expect(
-    page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
-  ).toHaveCount(0);
+  await save(page);
   const saved = JSON.parse(await readFile(page, path));
   await command(page, 'application:close-all');
   return saved;

@@ -6,6 +6,7 @@
  * (local preselected) and runs the pipeline with the inline operation.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { save } from './utils';
 
 const node = (page: IJupyterLabPageFixture, id: string) =>
   page.locator(
@@ -193,8 +194,8 @@ test.describe('Operation source', () => {
         w.hasClass('jp-ForgeLab-PipelineDocument')
       ) as any;
       app.shell.activateById(pipeline.id);
-      return app.commands.execute('docmanager:save');
     });
+    await save(page);
     // The collaborative room writes the file: wait until it holds the new code.
     const saved = async () =>
       page.evaluate(async p => {

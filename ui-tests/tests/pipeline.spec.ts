@@ -4,6 +4,7 @@
  * reopen; a connection that would close a cycle is refused with its reason on screen.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { save } from './utils';
 
 /** Plain Python functions the server turns into operations (the paper's Figure 3). */
 const OPERATIONS = `
@@ -185,12 +186,7 @@ test.describe('Pipeline editor', () => {
     await expect(
       page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
     ).toHaveCount(1);
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('docmanager:save')
-    );
-    await expect(
-      page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
-    ).toHaveCount(0);
+    await save(page);
     await page.screenshot({
       path: test.info().outputPath('pipeline-editor.png')
     });
@@ -228,9 +224,7 @@ test.describe('Pipeline editor', () => {
         '.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node[data-id="train"]'
       )
     ).toContainText('epochs = 12');
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('docmanager:save')
-    );
+    await save(page);
     expect(JSON.parse(await fileText(page, path))).toEqual(saved);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * What several specs do: find a node on a graph canvas, run a command, read a file as the server
- * holds it, attach screenshots to the report.
+ * What several specs do: find a node on a graph canvas, run a command, save the current document,
+ * read a file as the server holds it, attach screenshots to the report.
  */
+import { expect } from '@jupyterlab/galata';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 
 /** A node of a graph canvas by id, inside `scope` (a CSS selector) when given. */
@@ -20,6 +21,44 @@ export async function command(
     ({ id, args }) => (window as any).jupyterapp.commands.execute(id, args),
     { id, args }
   );
+}
+
+/**
+ * Save the current document (File > Save) and wait until its tab is clean.
+ *
+ * With jupyter-collaboration, JupyterLab now and then asks whether to overwrite a file that the
+ * shared document's own autosave has just written: the new file hash from two quick autosaves can
+ * reach the page out of order (jupyterlab/jupyter-collaboration#312, jupytext/jupytext#1447). The
+ * open shared document is then the newer content, so this answers Overwrite, as a user would; the
+ * specs check what the file holds afterwards. Without collaboration the question means a real
+ * conflict, and the save fails.
+ */
+export async function save(page: Page): Promise<void> {
+  const saved = page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('docmanager:save')
+  );
+  const conflict = page.locator('.jp-Dialog', { hasText: 'File Changed' });
+  let done = false;
+  const finished = saved.then(() => {
+    done = true;
+  });
+  while (!done) {
+    await Promise.race([finished, page.waitForTimeout(250)]);
+    if (!done && (await conflict.isVisible())) {
+      const collaborative = await page.evaluate(
+        () =>
+          (window as any).jupyterapp.shell.currentWidget?.context?.model
+            ?.collaborative === true
+      );
+      if (!collaborative) {
+        throw new Error(`Saving met a conflict: ${await conflict.innerText()}`);
+      }
+      await conflict.getByRole('button', { name: 'Overwrite' }).click();
+    }
+  }
+  await expect(
+    page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
+  ).toHaveCount(0);
 }
 
 /** The text of the file at `path`, as the server holds it. */
