@@ -2,17 +2,10 @@
  * The architecture document model: a JupyterLab document model over a shared
  * {@link YArchitecture}, with the editing actions the views call.
  */
-import { DocumentRegistry } from '@jupyterlab/docregistry';
-import { IChangedArgs } from '@jupyterlab/coreutils';
-import {
-  JSONValue,
-  PartialJSONValue,
-  ReadonlyPartialJSONValue
-} from '@lumino/coreutils';
-import { ISignal, Signal } from '@lumino/signaling';
 
-import { Architecture, dump, Layer, parse } from '../formats';
+import { Architecture, Layer } from '../formats';
 import { ConnectResult, Graph, IGraphEndpoint } from '../graph';
+import { FormatDocumentModel, FormatModelFactory } from '../ydoc/formatmodel';
 import {
   ILayerInputs,
   LayerCatalog,
@@ -43,64 +36,25 @@ export interface IArchitectureClip {
 }
 
 /** An architecture document model; its text is the architecture's JSON file. */
-export class ArchitectureModel implements DocumentRegistry.IModel {
+export class ArchitectureModel extends FormatDocumentModel<
+  Architecture,
+  ArchitectureDocumentChange,
+  YArchitecture
+> {
   /** Create a model, on a fresh shared architecture unless one is given (collaboration). */
   constructor(options: ArchitectureModel.IOptions = {}) {
-    this.sharedModel = options.sharedModel ?? new YArchitecture();
-    this._collaborative = !!options.collaborationEnabled;
-    if (!options.sharedModel) {
-      this.sharedModel.setSource(emptyArchitecture() as unknown as JSONValue);
-    }
-    this.sharedModel.changed.connect(this._onSharedChanged, this);
-  }
-
-  /** The shared architecture every edit goes through. */
-  readonly sharedModel: YArchitecture;
-
-  /** Emitted when the architecture changes (locally, by undo, or by a collaborator). */
-  get contentChanged(): ISignal<this, void> {
-    return this._contentChanged;
-  }
-
-  /** Emitted when `dirty` or `readOnly` change. */
-  get stateChanged(): ISignal<this, IChangedArgs<any>> {
-    return this._stateChanged;
-  }
-
-  /** Whether the document has unsaved changes. */
-  get dirty(): boolean {
-    return this.sharedModel.dirty;
-  }
-  set dirty(value: boolean) {
-    this.sharedModel.dirty = value;
-  }
-
-  /** Whether edits are refused. */
-  get readOnly(): boolean {
-    return this._readOnly;
-  }
-  set readOnly(value: boolean) {
-    if (value !== this._readOnly) {
-      const oldValue = this._readOnly;
-      this._readOnly = value;
-      this._stateChanged.emit({ name: 'readOnly', oldValue, newValue: value });
-    }
+    super(
+      options,
+      () => new YArchitecture(),
+      'architecture',
+      () => emptyArchitecture()
+    );
   }
 
   /** The editor starts a Python kernel for shape feedback. */
   readonly defaultKernelName = 'python3';
   /** The kernel language. */
   readonly defaultKernelLanguage = 'python';
-
-  /** Whether the shared model is synchronised with collaborators. */
-  get collaborative(): boolean {
-    return this._collaborative;
-  }
-
-  /** Whether the model is disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
 
   /** The layer catalog; with it, layers show as many input slots as they take. */
   get catalog(): LayerCatalog | null {
@@ -109,7 +63,7 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
   set catalog(value: LayerCatalog | null) {
     this._catalog = value;
     this._graph = null;
-    this._contentChanged.emit();
+    this.emitContentChanged();
   }
 
   /** How layer class `type` takes inputs (one tensor while the catalog is unknown). */
@@ -125,27 +79,9 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
     return this.sharedModel.getArchitecture();
   }
 
-  /** The file's text. */
-  toString(): string {
-    return dump(this.toArchitecture());
-  }
-
-  /** Load the file's text; a malformed file throws a FormatError that says where. */
-  fromString(value: string): void {
-    const doc = value.trim()
-      ? parse<Architecture>('architecture', value)
-      : emptyArchitecture();
-    this.sharedModel.setSource(doc as unknown as JSONValue);
-  }
-
-  /** The architecture as JSON. */
-  toJSON(): PartialJSONValue {
-    return this.toArchitecture() as unknown as PartialJSONValue;
-  }
-
-  /** Load an architecture JSON object. */
-  fromJSON(value: ReadonlyPartialJSONValue): void {
-    this.fromString(JSON.stringify(value));
+  /** The architecture as JSON (the document model's view of it). */
+  toDocument(): Architecture {
+    return this.toArchitecture();
   }
 
   /** The graph of the current layers (cached until the next change). */
@@ -191,14 +127,14 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
     if (position) {
       layer.position = { x: Math.round(position.x), y: Math.round(position.y) };
     }
-    this._edit(() => this.sharedModel.setLayer(layer));
+    this.edit(() => this.sharedModel.setLayer(layer));
     return id;
   }
 
   /** Remove layers and every input that names them, in one undoable step. */
   removeLayers(ids: Iterable<string>): void {
     const gone = new Set(ids);
-    this._edit(() => {
+    this.edit(() => {
       for (const id of gone) {
         this.sharedModel.deleteLayer(id);
       }
@@ -224,7 +160,7 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
         byLayer.set(edge.target.node, list);
       }
     }
-    this._edit(() => {
+    this.edit(() => {
       for (const [id, indexes] of byLayer) {
         const layer = this.sharedModel.getLayer(id)!;
         const drop = new Set(indexes);
@@ -265,7 +201,7 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
     }
     const layer = this.getLayer(target.node)!;
     const inputs = [...(layer.inputs ?? []), source.node];
-    this._edit(() => this.sharedModel.setLayer(withInputs(layer, inputs)));
+    this.edit(() => this.sharedModel.setLayer(withInputs(layer, inputs)));
     return {
       ok: true,
       edge: layerEdge(source.node, target.node, inputs.length - 1)
@@ -281,7 +217,7 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
       return;
     }
     [inputs[index], inputs[to]] = [inputs[to], inputs[index]];
-    this._edit(() => this.sharedModel.setLayer(withInputs(layer, inputs)));
+    this.edit(() => this.sharedModel.setLayer(withInputs(layer, inputs)));
   }
 
   /** Set (or with `undefined`, remove: the framework's default applies) an argument. */
@@ -297,12 +233,12 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
     if (!Object.keys(args).length) {
       delete next.arguments;
     }
-    this._edit(() => this.sharedModel.setLayer(next));
+    this.edit(() => this.sharedModel.setLayer(next));
   }
 
   /** Move layers (canvas coordinates), in one undoable step. */
   moveLayers(positions: ReadonlyMap<string, Position>): void {
-    this._edit(() => {
+    this.edit(() => {
       for (const [id, p] of positions) {
         const layer = this.sharedModel.getLayer(id);
         if (layer) {
@@ -347,7 +283,7 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
       }
       ids.set(layer.id, id);
     }
-    this._edit(() => {
+    this.edit(() => {
       for (const layer of clip.layers) {
         const copy: Layer = { ...layer, id: ids.get(layer.id)! };
         if (layer.inputs) {
@@ -367,27 +303,6 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
     return [...ids.values()];
   }
 
-  /** Undo the last edit; returns whether there was one. */
-  undo(): boolean {
-    return this.sharedModel.undo();
-  }
-
-  /** Redo the last undone edit. */
-  redo(): boolean {
-    return this.sharedModel.redo();
-  }
-
-  /** Release the shared model's listeners and the shared model. */
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this.sharedModel.changed.disconnect(this._onSharedChanged, this);
-    this.sharedModel.dispose();
-    Signal.clearData(this);
-  }
-
   private _layer(id: string): Layer {
     const layer = this.sharedModel.getLayer(id);
     if (!layer) {
@@ -397,20 +312,11 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
   }
 
   /**
-   * Apply a local edit as one undo step, keep the model's inputs (its Input layers) and
-   * outputs (the layers nothing consumes) in step with the layers, and mark the document dirty.
+   * Keep the model's inputs (its Input layers) and outputs (the layers nothing consumes) in step
+   * with the layers, within each edit.
    */
-  private _edit(f: () => void): void {
-    if (this.readOnly) {
-      return;
-    }
-    this.sharedModel.stopCapturing();
-    this.sharedModel.transact(() => {
-      f();
-      this._syncEnds();
-    });
-    this.sharedModel.stopCapturing();
-    this.dirty = true;
+  protected afterEdit(): void {
+    this._syncEnds();
   }
 
   private _syncEnds(): void {
@@ -447,32 +353,16 @@ export class ArchitectureModel implements DocumentRegistry.IModel {
     }
   }
 
-  private _onSharedChanged(
-    _: YArchitecture,
-    change: ArchitectureDocumentChange
-  ): void {
-    if (change.architectureChange) {
-      this._graph = null;
-      this._contentChanged.emit();
+  protected onDocumentChange(change: ArchitectureDocumentChange): boolean {
+    if (!change.architectureChange) {
+      return false;
     }
-    for (const state of change.stateChange ?? []) {
-      if (state.oldValue !== state.newValue) {
-        this._stateChanged.emit({
-          name: state.name,
-          oldValue: state.oldValue,
-          newValue: state.newValue
-        });
-      }
-    }
+    this._graph = null;
+    return true;
   }
 
   private _catalog: LayerCatalog | null = null;
   private _graph: Graph<ILayerGraphNode, ILayerGraphEdge> | null = null;
-  private _readOnly = false;
-  private _isDisposed = false;
-  private _collaborative: boolean;
-  private _contentChanged = new Signal<this, void>(this);
-  private _stateChanged = new Signal<this, IChangedArgs<any>>(this);
 }
 
 /** `layer` with `inputs` (the key left out when there are none, as in hand-written files). */
@@ -487,12 +377,7 @@ function withInputs(layer: Layer, inputs: string[]): Layer {
 /** The {@link ArchitectureModel} namespace. */
 export namespace ArchitectureModel {
   /** Options of an architecture model. */
-  export interface IOptions {
-    /** A shared architecture to bind to (given by the collaboration provider). */
-    sharedModel?: YArchitecture;
-    /** Whether the shared model is synchronised with collaborators. */
-    collaborationEnabled?: boolean;
-  }
+  export type IOptions = FormatDocumentModel.IOptions<YArchitecture>;
 }
 
 /**
@@ -502,52 +387,19 @@ export namespace ArchitectureModel {
 export const ARCHITECTURE_CONTENT_TYPE = 'forgelabarchitecture';
 
 /** Creates architecture models for the document registry. */
-export class ArchitectureModelFactory implements DocumentRegistry.IModelFactory<ArchitectureModel> {
+export class ArchitectureModelFactory extends FormatModelFactory<
+  ArchitectureModel,
+  YArchitecture
+> {
   /** Create the factory; `collaborative` when a collaboration provider will bind the models. */
   constructor(options: { collaborative?: boolean } = {}) {
-    this.collaborative = !!options.collaborative;
-  }
-
-  /** The factory's name, used by widget factories. */
-  readonly name = 'forgelab-architecture-model';
-  /**
-   * A dedicated content type, so that a collaboration provider gives architectures a shared
-   * {@link YArchitecture} (the server reads unknown types as plain files).
-   */
-  readonly contentType = ARCHITECTURE_CONTENT_TYPE;
-  /** Architectures are read as text. */
-  readonly fileFormat = 'text';
-  /** Whether models share their document with collaborators. */
-  readonly collaborative: boolean;
-
-  /** Whether the factory is disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /** Dispose the factory. */
-  dispose(): void {
-    this._isDisposed = true;
-  }
-
-  /** The language of the editor's kernel. */
-  preferredLanguage(): string {
-    return 'python';
-  }
-
-  /** Create a model, bound to the shared model the registry gives (if any). */
-  createNew(
-    options: DocumentRegistry.IModelOptions<any> = {}
-  ): ArchitectureModel {
-    const shared =
-      options.sharedModel instanceof YArchitecture
-        ? options.sharedModel
-        : undefined;
-    return new ArchitectureModel({
-      sharedModel: shared,
-      collaborationEnabled: options.collaborationEnabled
+    super({
+      name: 'forgelab-architecture-model',
+      contentType: ARCHITECTURE_CONTENT_TYPE,
+      language: 'python',
+      sharedType: YArchitecture,
+      create: o => new ArchitectureModel(o),
+      collaborative: options.collaborative
     });
   }
-
-  private _isDisposed = false;
 }

@@ -2,25 +2,11 @@
  * The pipeline document model: a JupyterLab document model over a shared {@link YPipeline},
  * with the editing actions the views call and continuous validation.
  */
-import { DocumentRegistry } from '@jupyterlab/docregistry';
-import { IChangedArgs } from '@jupyterlab/coreutils';
-import {
-  JSONValue,
-  PartialJSONValue,
-  ReadonlyPartialJSONValue
-} from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import {
-  Connection,
-  dump,
-  Node,
-  Operation,
-  parse,
-  Pipeline,
-  Position
-} from '../formats';
+import { Connection, Node, Operation, Pipeline, Position } from '../formats';
 import { ConnectResult, Graph, IGraphEndpoint } from '../graph';
+import { FormatDocumentModel, FormatModelFactory } from '../ydoc/formatmodel';
 import { IOperationUpdate, updateOperation } from './opsource';
 import { graphEdge, IPipelineGraphNode, pipelineGraph } from './ports';
 import { IPipelineIssue, pipelineIssues } from './validation';
@@ -42,28 +28,19 @@ export interface IPipelineClip {
 }
 
 /** A pipeline document model; its text is the pipeline's JSON file. */
-export class PipelineModel implements DocumentRegistry.IModel {
+export class PipelineModel extends FormatDocumentModel<
+  Pipeline,
+  PipelineDocumentChange,
+  YPipeline
+> {
   /** Create a model, on a fresh shared pipeline unless one is given (collaboration). */
   constructor(options: PipelineModel.IOptions = {}) {
-    this.sharedModel = options.sharedModel ?? new YPipeline();
-    this._collaborative = !!options.collaborationEnabled;
-    if (!options.sharedModel) {
-      this.sharedModel.setSource(emptyPipeline() as unknown as JSONValue);
-    }
-    this.sharedModel.changed.connect(this._onSharedChanged, this);
-  }
-
-  /** The shared pipeline every edit goes through. */
-  readonly sharedModel: YPipeline;
-
-  /** Emitted when the pipeline changes (locally, by undo, or by a collaborator). */
-  get contentChanged(): ISignal<this, void> {
-    return this._contentChanged;
-  }
-
-  /** Emitted when `dirty` or `readOnly` change. */
-  get stateChanged(): ISignal<this, IChangedArgs<any>> {
-    return this._stateChanged;
+    super(
+      options,
+      () => new YPipeline(),
+      'pipeline',
+      () => emptyPipeline()
+    );
   }
 
   /** Emitted with the ids that changed, so views redraw only those. */
@@ -71,40 +48,10 @@ export class PipelineModel implements DocumentRegistry.IModel {
     return this._pipelineChanged;
   }
 
-  /** Whether the document has unsaved changes. */
-  get dirty(): boolean {
-    return this.sharedModel.dirty;
-  }
-  set dirty(value: boolean) {
-    this.sharedModel.dirty = value;
-  }
-
-  /** Whether edits are refused. */
-  get readOnly(): boolean {
-    return this._readOnly;
-  }
-  set readOnly(value: boolean) {
-    if (value !== this._readOnly) {
-      const oldValue = this._readOnly;
-      this._readOnly = value;
-      this._stateChanged.emit({ name: 'readOnly', oldValue, newValue: value });
-    }
-  }
-
   /** Pipelines have no kernel. */
   readonly defaultKernelName = '';
   /** Pipelines have no kernel language. */
   readonly defaultKernelLanguage = '';
-
-  /** Whether the shared model is synchronised with collaborators. */
-  get collaborative(): boolean {
-    return this._collaborative;
-  }
-
-  /** Whether the model is disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
 
   /**
    * The operations known to the server by id; with it, validation reports unknown operations.
@@ -128,27 +75,9 @@ export class PipelineModel implements DocumentRegistry.IModel {
     return this.sharedModel.getPipeline();
   }
 
-  /** The file's text. */
-  toString(): string {
-    return dump(this.toPipeline());
-  }
-
-  /** Load the file's text; a malformed file throws a FormatError that says where. */
-  fromString(value: string): void {
-    const pipeline = value.trim()
-      ? parse<Pipeline>('pipeline', value)
-      : emptyPipeline();
-    this.sharedModel.setSource(pipeline as unknown as JSONValue);
-  }
-
-  /** The pipeline as JSON. */
-  toJSON(): PartialJSONValue {
-    return this.toPipeline() as unknown as PartialJSONValue;
-  }
-
-  /** Load a pipeline JSON object. */
-  fromJSON(value: ReadonlyPartialJSONValue): void {
-    this.fromString(JSON.stringify(value));
+  /** The pipeline as JSON (the document model's view of it). */
+  toDocument(): Pipeline {
+    return this.toPipeline();
   }
 
   /** The graph of the current pipeline (cached until the next change). */
@@ -210,7 +139,7 @@ export class PipelineModel implements DocumentRegistry.IModel {
     if (position) {
       node.position = position;
     }
-    this._edit(() => this.sharedModel.setNode(node));
+    this.edit(() => this.sharedModel.setNode(node));
     return id;
   }
 
@@ -221,13 +150,13 @@ export class PipelineModel implements DocumentRegistry.IModel {
     if (position) {
       node.position = position;
     }
-    this._edit(() => this.sharedModel.setNode(node));
+    this.edit(() => this.sharedModel.setNode(node));
     return id;
   }
 
   /** Remove nodes and their connections, in one undoable step. */
   removeNodes(ids: Iterable<string>): void {
-    this._edit(() => {
+    this.edit(() => {
       for (const id of ids) {
         this.sharedModel.deleteNode(id);
       }
@@ -236,7 +165,7 @@ export class PipelineModel implements DocumentRegistry.IModel {
 
   /** Remove connections by id. */
   removeConnections(ids: Iterable<string>): void {
-    this._edit(() => {
+    this.edit(() => {
       for (const id of ids) {
         this.sharedModel.deleteConnection(id);
       }
@@ -267,13 +196,13 @@ export class PipelineModel implements DocumentRegistry.IModel {
     if (reason) {
       return { ok: false, reason };
     }
-    this._edit(() => this.sharedModel.setConnection(connection));
+    this.edit(() => this.sharedModel.setConnection(connection));
     return { ok: true, edge };
   }
 
   /** Move nodes (positions in canvas coordinates), in one undoable step. */
   moveNodes(positions: ReadonlyMap<string, Position>): void {
-    this._edit(() => {
+    this.edit(() => {
       for (const [id, position] of positions) {
         const node = this.sharedModel.getNode(id);
         if (node) {
@@ -328,7 +257,7 @@ export class PipelineModel implements DocumentRegistry.IModel {
       this.sharedModel.getConnections(),
       operation
     );
-    this._edit(() => {
+    this.edit(() => {
       for (const c of update.removed) {
         this.sharedModel.deleteConnection(connectionKey(c));
       }
@@ -353,7 +282,7 @@ export class PipelineModel implements DocumentRegistry.IModel {
       }
     }
     if (updates.size) {
-      this._edit(() => {
+      this.edit(() => {
         for (const update of updates.values()) {
           for (const c of update.removed) {
             this.sharedModel.deleteConnection(connectionKey(c));
@@ -410,7 +339,7 @@ export class PipelineModel implements DocumentRegistry.IModel {
   /** Paste a clip with fresh ids, shifted by `offset`; returns the new ids. */
   paste(clip: IPipelineClip, offset: Position = { x: 40, y: 40 }): string[] {
     const ids = new Map<string, string>();
-    this._edit(() => {
+    this.edit(() => {
       for (const node of clip.nodes) {
         const id = this.uniqueId(node.id);
         ids.set(node.id, id);
@@ -432,84 +361,34 @@ export class PipelineModel implements DocumentRegistry.IModel {
     return [...ids.values()];
   }
 
-  /** Undo the last edit; returns whether there was one. */
-  undo(): boolean {
-    return this.sharedModel.undo();
-  }
-
-  /** Redo the last undone edit. */
-  redo(): boolean {
-    return this.sharedModel.redo();
-  }
-
-  /** Release the shared model's listeners and the shared model. */
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this.sharedModel.changed.disconnect(this._onSharedChanged, this);
-    this.sharedModel.dispose();
-    Signal.clearData(this);
-  }
-
   private _updateNode(id: string, change: (node: Node) => Node): void {
     const node = this.sharedModel.getNode(id);
     if (!node) {
       throw new Error(`There is no node '${id}' in this pipeline.`);
     }
-    this._edit(() => this.sharedModel.setNode(change(node)));
+    this.edit(() => this.sharedModel.setNode(change(node)));
   }
 
-  /** Apply a local edit as one undo step and mark the document dirty. */
-  private _edit(f: () => void): void {
-    if (this.readOnly) {
-      return;
+  protected onDocumentChange(change: PipelineDocumentChange): boolean {
+    if (!change.pipelineChange) {
+      return false;
     }
-    this.sharedModel.stopCapturing();
-    this.sharedModel.transact(f);
-    this.sharedModel.stopCapturing();
-    this.dirty = true;
-  }
-
-  private _onSharedChanged(_: YPipeline, change: PipelineDocumentChange): void {
-    if (change.pipelineChange) {
-      this._graph = null;
-      this._issues = null;
-      this._pipelineChanged.emit({ ...change.pipelineChange, issues: true });
-      this._contentChanged.emit();
-    }
-    for (const state of change.stateChange ?? []) {
-      if (state.oldValue !== state.newValue) {
-        this._stateChanged.emit({
-          name: state.name,
-          oldValue: state.oldValue,
-          newValue: state.newValue
-        });
-      }
-    }
+    this._graph = null;
+    this._issues = null;
+    this._pipelineChanged.emit({ ...change.pipelineChange, issues: true });
+    return true;
   }
 
   private _catalog: ReadonlyMap<string, Operation> | null = null;
   private _graph: Graph<IPipelineGraphNode> | null = null;
   private _issues: IPipelineIssue[] | null = null;
-  private _readOnly = false;
-  private _isDisposed = false;
-  private _collaborative: boolean;
-  private _contentChanged = new Signal<this, void>(this);
-  private _stateChanged = new Signal<this, IChangedArgs<any>>(this);
   private _pipelineChanged = new Signal<this, PipelineModel.IChange>(this);
 }
 
 /** The {@link PipelineModel} namespace. */
 export namespace PipelineModel {
   /** Options of a pipeline model. */
-  export interface IOptions {
-    /** A shared pipeline to bind to (given by the collaboration provider). */
-    sharedModel?: YPipeline;
-    /** Whether the shared model is synchronised with collaborators. */
-    collaborationEnabled?: boolean;
-  }
+  export type IOptions = FormatDocumentModel.IOptions<YPipeline>;
 
   /** What changed: ids of nodes and connections, the header, the issues. */
   export interface IChange {
@@ -528,50 +407,19 @@ export namespace PipelineModel {
 export const PIPELINE_CONTENT_TYPE = 'forgelabpipeline';
 
 /** Creates pipeline models for the document registry. */
-export class PipelineModelFactory implements DocumentRegistry.IModelFactory<PipelineModel> {
+export class PipelineModelFactory extends FormatModelFactory<
+  PipelineModel,
+  YPipeline
+> {
   /** Create the factory; `collaborative` when a collaboration provider will bind the models. */
   constructor(options: { collaborative?: boolean } = {}) {
-    this.collaborative = !!options.collaborative;
-  }
-
-  /** The factory's name, used by widget factories. */
-  readonly name = 'forgelab-pipeline-model';
-  /**
-   * A dedicated content type, so that a collaboration provider gives pipelines a shared
-   * {@link YPipeline} (the server falls back to plain files for unknown types).
-   */
-  readonly contentType = PIPELINE_CONTENT_TYPE;
-  /** Pipelines are read as text. */
-  readonly fileFormat = 'text';
-  /** Whether models share their document with collaborators. */
-  readonly collaborative: boolean;
-
-  /** Whether the factory is disposed. */
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  /** Dispose the factory. */
-  dispose(): void {
-    this._isDisposed = true;
-  }
-
-  /** Pipelines have no language. */
-  preferredLanguage(): string {
-    return '';
-  }
-
-  /** Create a model, bound to the shared model the registry gives (if any). */
-  createNew(options: DocumentRegistry.IModelOptions<any> = {}): PipelineModel {
-    const shared =
-      options.sharedModel instanceof YPipeline
-        ? options.sharedModel
-        : undefined;
-    return new PipelineModel({
-      sharedModel: shared,
-      collaborationEnabled: options.collaborationEnabled
+    super({
+      name: 'forgelab-pipeline-model',
+      contentType: PIPELINE_CONTENT_TYPE,
+      language: '',
+      sharedType: YPipeline,
+      create: o => new PipelineModel(o),
+      collaborative: options.collaborative
     });
   }
-
-  private _isDisposed = false;
 }

@@ -1,9 +1,9 @@
 /**
  * The shared (Yjs) form of a pipeline document.
  *
- * Nodes and connections live in two `Y.Map`s keyed by id, so that two people editing different
- * nodes never conflict, and concurrent edits of one node resolve to one of them on every peer.
- * Each entry carries a sequence number that keeps the file's order stable across round trips.
+ * Nodes and connections live in two id-keyed lists (see {@link YKeyedList}), so that two people
+ * editing different nodes never conflict, and concurrent edits of one node resolve to one of them
+ * on every peer; the file's order stays stable across round trips.
  */
 import { DocumentChange, YDocument } from '@jupyter/ydoc';
 import { JSONObject, JSONValue } from '@lumino/coreutils';
@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { Connection, Node, Pipeline } from '../formats';
 import { edgeId } from '../graph';
 import { YFormatDocument } from '../ydoc/formatdocument';
+import { IKeyedEntry, YKeyedList } from '../ydoc/keyedlist';
 
 /** What changed in a pipeline: ids of the nodes and connections touched, and the header. */
 export interface IPipelineChange {
@@ -28,11 +29,6 @@ export type PipelineDocumentChange = DocumentChange & {
   /** Set when the pipeline itself (not only the document state) changed. */
   pipelineChange?: IPipelineChange;
 };
-
-interface IEntry<T> {
-  seq: number;
-  value: T;
-}
 
 /** The id a connection is stored under: the one in the file, or its endpoints. */
 export function connectionKey(connection: Connection): string {
@@ -59,6 +55,8 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
     super(options);
     this._nodes = this.ydoc.getMap('nodes');
     this._connections = this.ydoc.getMap('connections');
+    this._nodeList = new YKeyedList(this._nodes);
+    this._connectionList = new YKeyedList(this._connections);
     this._meta = this.ydoc.getMap('meta');
     this.undoManager.addToScope([this._nodes, this._connections, this._meta]);
     this._nodes.observe(this._onNodes);
@@ -71,45 +69,44 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
 
   /** The node ids, in file order. */
   get nodeIds(): string[] {
-    return sortedKeys(this._nodes);
+    return this._nodeList.ids;
   }
 
   /** The connection ids, in file order. */
   get connectionIds(): string[] {
-    return sortedKeys(this._connections);
+    return this._connectionList.ids;
   }
 
   /** The node with `id` (treat as immutable: change it with {@link setNode}). */
   getNode(id: string): Node | undefined {
-    return this._nodes.get(id)?.value;
+    return this._nodeList.get(id);
   }
 
   /** The connection with `id` (immutable). */
   getConnection(id: string): Connection | undefined {
-    return this._connections.get(id)?.value;
+    return this._connectionList.get(id);
   }
 
   /** Every node, in file order. */
   getNodes(): Node[] {
-    return this.nodeIds.map(id => this._nodes.get(id)!.value);
+    return this._nodeList.values();
   }
 
   /** Every connection, in file order. */
   getConnections(): Connection[] {
-    return this.connectionIds.map(id => this._connections.get(id)!.value);
+    return this._connectionList.values();
   }
 
   /** Add or replace a node, keeping its place in the file. */
   setNode(node: Node): void {
-    const seq = this._nodes.get(node.id)?.seq ?? this._nextSeq(this._nodes);
-    this.transact(() => this._nodes.set(node.id, { seq, value: node }));
+    this.transact(() => this._nodeList.set(node.id, node));
   }
 
   /** Remove a node and every connection touching it, in one undoable step. */
   deleteNode(id: string): void {
     this.transact(() => {
       for (const key of this.connectionIds) {
-        const c = this._connections.get(key)!.value;
+        const c = this._connectionList.get(key)!;
         if (c.source.node === id || c.target.node === id) {
           this._connections.delete(key);
         }
@@ -120,10 +117,9 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
 
   /** Add a connection (no validation here: the document model checks first). */
   setConnection(connection: Connection): void {
-    const key = connectionKey(connection);
-    const seq =
-      this._connections.get(key)?.seq ?? this._nextSeq(this._connections);
-    this.transact(() => this._connections.set(key, { seq, value: connection }));
+    this.transact(() =>
+      this._connectionList.set(connectionKey(connection), connection)
+    );
   }
 
   /** Remove a connection. */
@@ -179,20 +175,14 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
   /** Write a whole pipeline into the shared maps (see {@link YFormatDocument.setSource}). */
   protected load(value: JSONValue): void {
     const pipeline = value as unknown as Pipeline;
-    this._nodes.clear();
-    this._connections.clear();
     this._meta.clear();
     for (const key of ['name', 'description', 'metadata'] as const) {
       if (pipeline[key] !== undefined) {
         this._meta.set(key, pipeline[key]);
       }
     }
-    (pipeline.nodes ?? []).forEach((node, seq) =>
-      this._nodes.set(node.id, { seq, value: node })
-    );
-    (pipeline.connections ?? []).forEach((c, seq) =>
-      this._connections.set(connectionKey(c), { seq, value: c })
-    );
+    this._nodeList.load(pipeline.nodes ?? [], node => node.id);
+    this._connectionList.load(pipeline.connections ?? [], connectionKey);
   }
 
   /** Detach the observers and release the Y.Doc. */
@@ -206,15 +196,7 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
     super.dispose();
   }
 
-  private _nextSeq<T>(map: Y.Map<IEntry<T>>): number {
-    let max = -1;
-    map.forEach(entry => {
-      max = Math.max(max, entry.seq);
-    });
-    return max + 1;
-  }
-
-  private _onNodes = (event: Y.YMapEvent<IEntry<Node>>): void => {
+  private _onNodes = (event: Y.YMapEvent<IKeyedEntry<Node>>): void => {
     this._changed.emit({
       pipelineChange: {
         nodes: [...event.keysChanged],
@@ -224,7 +206,9 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
     });
   };
 
-  private _onConnections = (event: Y.YMapEvent<IEntry<Connection>>): void => {
+  private _onConnections = (
+    event: Y.YMapEvent<IKeyedEntry<Connection>>
+  ): void => {
     this._changed.emit({
       pipelineChange: {
         nodes: [],
@@ -240,17 +224,9 @@ export class YPipeline extends YFormatDocument<PipelineDocumentChange> {
     });
   };
 
-  private _nodes: Y.Map<IEntry<Node>>;
-  private _connections: Y.Map<IEntry<Connection>>;
+  private _nodes: Y.Map<IKeyedEntry<Node>>;
+  private _connections: Y.Map<IKeyedEntry<Connection>>;
+  private _nodeList: YKeyedList<Node>;
+  private _connectionList: YKeyedList<Connection>;
   private _meta: Y.Map<unknown>;
-}
-
-/** Keys ordered by sequence number, ties (concurrent adds on two peers) by key. */
-function sortedKeys<T>(map: Y.Map<IEntry<T>>): string[] {
-  const entries: [string, number][] = [];
-  map.forEach((entry, key) => entries.push([key, entry.seq]));
-  entries.sort(
-    (a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-  );
-  return entries.map(e => e[0]);
 }
