@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TS_SOURCES := $(shell find src style schema python_backend/forgelab/formats -type f 2>/dev/null)
 LABEXTENSION := python_backend/forgelab/labextension/package.json
 
-.PHONY: help setup lab test lint pytest jest galata bench clean
+.PHONY: help setup lab test lint pytest jest galata bench clean postgresql
 
 help:
 	@echo "make lab    install everything into $(VENV) and open JupyterLab with ForgeLab on examples/"
@@ -72,7 +72,13 @@ lint: setup
 	jlpm prettier --check "src/**/*.{ts,tsx}" "ui-tests/tests/**/*.ts" "style/**/*.css"
 	jlpm eslint src
 
-pytest: setup
+# Test-only: Debian's PostgreSQL server binaries, for the shared-store tests and benchmark.
+postgresql:
+	if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; fi
+
+pytest: setup postgresql
 	$(BIN)/python -m pytest
 
 jest: setup
@@ -83,7 +89,7 @@ galata: setup $(STAMPS)/ui-tests $(CHROMIUM)
 
 test: lint pytest jest galata
 
-bench: setup $(STAMPS)/ui-tests $(CHROMIUM)
+bench: setup postgresql $(STAMPS)/ui-tests $(CHROMIUM)
 	$(BIN)/python bench/run.py
 	cd ui-tests && CI=1 CHROMIUM_PATH=$(CHROMIUM) NODE_PATH=$$PWD/node_modules \
 	  jlpm playwright test -c ../bench/playwright.config.js

@@ -93,6 +93,7 @@ class ArtifactRow(Base):
     provenance: Mapped[str | None] = mapped_column(String(64))
     execution: Mapped[str | None] = mapped_column(String(64), index=True)
     job: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class ProvenanceRow(Base):
@@ -102,3 +103,4 @@ class ProvenanceRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[str] = mapped_column(String(40))
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    owner: Mapped[str | None] = mapped_column(String(200), index=True)

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time as _time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import ArtifactRow, Base, EventRow, ExecutionRow, JobRow, ProvenanceRow
+from . import migrations
+from .migrations import StoreError
+from .models import ArtifactRow, EventRow, ExecutionRow, JobRow, ProvenanceRow
 
 FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled", "skipped"})
 FINAL_EXECUTION_STATES = frozenset({"succeeded", "failed", "cancelled"})
@@ -43,6 +53,69 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_EVENT_RETRIES = 50
+_JOB_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:job, 0))")
+
+
+def _is_seq_conflict(error: Exception) -> bool:
+    """A concurrent writer took the same (job, seq), or SQLite's snapshot went stale under us."""
+    message = str(getattr(error, "orig", None) or error).lower()
+    if isinstance(error, IntegrityError):
+        return "unique" in message or "duplicate" in message
+    return "database is locked" in message or "busy" in message
+
+
+def open_engine(url: str) -> Engine:
+    """A SQLAlchemy engine for the store at ``url`` (SQLite pragmas, PostgreSQL pre-ping).
+
+    Connects lazily; a URL SQLAlchemy cannot use raises :class:`StoreError`.
+    """
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url)
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        # A shared server outlives database restarts and idle timeouts: test pooled connections.
+        # Every user's server and kernel holds its own pool; the store is used from one thread
+        # at a time, so two idle connections each keep a hub within PostgreSQL's limit.
+        return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=8)
+    except ImportError as error:
+        raise StoreError(
+            f"the store URL {_masked(url)!r} needs a database driver that is not installed "
+            f"({error}); for PostgreSQL: pip install 'forgelab[postgresql]'"
+        ) from None
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise StoreError(
+            f"{_masked(url)!r} is not a usable store URL ({error}); expected e.g. "
+            "sqlite:///path/forgelab.db or postgresql+psycopg://user:password@host:5432/database"
+        ) from None
+
+
+def _masked(url: str) -> str:
+    try:
+        return migrations.describe_url(url)
+    except Exception:  # not even a URL: show no more than its host part
+        return url.split("@")[-1]
+
+
+@contextmanager
+def reporting_connection_errors(engine: Engine) -> Iterator[None]:
+    """Turn a failure to reach the database into a :class:`StoreError` that says what to check."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as error:
+        raise _unreachable(engine, error) from None
+
+
+def _unreachable(engine: Engine, error: Exception) -> StoreError:
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return StoreError(
+        f"cannot open the store at {migrations.describe_url(engine)}: {reason}. Check the store "
+        "URL (c.ForgeLabConfig.store_url, $FORGELAB_STORE_URL or --store) and that its database "
+        "server is running."
+    )
+
+
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
@@ -51,11 +124,23 @@ class Store:
     """Executions, jobs, events, artifacts and provenance records in one SQL database."""
 
     def __init__(self, url: str) -> None:
+        """Open the store at ``url``, upgrading its schema to this ForgeLab's (see ``migrations``).
+
+        Raises :class:`StoreError` when the database cannot be reached or was written by a newer
+        ForgeLab.
+        """
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        self.engine: Engine = open_engine(url)
+        self._postgresql = self.engine.dialect.name == "postgresql"
+        try:
+            if not migrations.is_current(self.engine):
+                migrations.upgrade(self.engine)
+        except StoreError:
+            self.engine.dispose()
+            raise
+        except (OperationalError, InterfaceError) as error:
+            self.engine.dispose()
+            raise _unreachable(self.engine, error) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -107,18 +192,39 @@ class Store:
             )
             return list(s.scalars(query))
 
-    def execution_ids(self, *, statuses: Iterable[str] | None = None) -> list[str]:
+    def find_job(
+        self, execution_id: str, job_id: str, *, owner: str | None = None
+    ) -> JobRow | None:
+        """Job ``job_id`` if it belongs to execution ``execution_id`` (of ``owner``), else None."""
+        with self._sessions() as s:
+            job = s.get(JobRow, job_id)
+            if job is None or job.execution_id != execution_id:
+                return None
+            execution = s.get(ExecutionRow, execution_id)
+            return job if execution is not None and _owned(execution, owner) else None
+
+    def execution_ids(
+        self, *, statuses: Iterable[str] | None = None, owner: str | None = None
+    ) -> list[str]:
+        """Ids of executions, oldest first (in ``statuses`` and of ``owner``, when given)."""
         with self._sessions() as s:
             query = select(ExecutionRow.id).order_by(ExecutionRow.created_at)
             if statuses is not None:
                 query = query.where(ExecutionRow.status.in_(list(statuses)))
+            if owner is not None:
+                query = query.where(ExecutionRow.owner == owner)
             return list(s.scalars(query))
 
-    def get_execution(self, execution_id: str) -> dict[str, Any] | None:
-        """The execution as Execution JSON (execution.schema.json), or None."""
+    def get_execution(
+        self, execution_id: str, *, owner: str | None = None
+    ) -> dict[str, Any] | None:
+        """The execution as Execution JSON (execution.schema.json), or None.
+
+        With ``owner``, another owner's execution is None too, exactly like a missing one.
+        """
         with self._sessions() as s:
             row = s.get(ExecutionRow, execution_id)
-            if row is None:
+            if row is None or not _owned(row, owner):
                 return None
             jobs = list(
                 s.scalars(
@@ -134,11 +240,18 @@ class Store:
             return self._execution_json(row, jobs, artifacts)
 
     def list_executions(
-        self, *, pipeline: str | None = None, status: str | None = None, limit: int = 200
+        self,
+        *,
+        pipeline: str | None = None,
+        status: str | None = None,
+        limit: int = 200,
+        owner: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Executions, newest first, without their jobs' events."""
+        """Executions, newest first, without their jobs' events (only ``owner``'s, if given)."""
         with self._sessions() as s:
             query = select(ExecutionRow.id).order_by(ExecutionRow.created_at.desc()).limit(limit)
+            if owner is not None:
+                query = query.where(ExecutionRow.owner == owner)
             if pipeline:
                 query = query.where(ExecutionRow.pipeline_path == pipeline)
             if status:
@@ -146,10 +259,14 @@ class Store:
             ids = list(s.scalars(query))
         return [e for e in (self.get_execution(i) for i in ids) if e is not None]
 
-    def delete_execution(self, execution_id: str) -> bool:
-        """Forget an execution, its jobs and events (artifacts and provenance stay)."""
+    def delete_execution(self, execution_id: str, *, owner: str | None = None) -> bool:
+        """Forget an execution, its jobs and events (artifacts and provenance stay).
+
+        False when there is no such execution (or, with ``owner``, it is someone else's).
+        """
         with self.transaction() as s:
-            if s.get(ExecutionRow, execution_id) is None:
+            row = s.get(ExecutionRow, execution_id)
+            if row is None or not _owned(row, owner):
                 return False
             s.execute(delete(EventRow).where(EventRow.execution_id == execution_id))
             s.execute(delete(JobRow).where(JobRow.execution_id == execution_id))
@@ -220,23 +337,38 @@ class Store:
         stream: str | None = None,
         offset: int | None = None,
     ) -> dict[str, Any]:
-        """Append one event to a job's log with the next sequence number; returns it as JSON."""
-        with self.transaction() as s:
-            last = s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id))
-            seq = 0 if last is None else last + 1
-            row = EventRow(
-                job_id=job_id,
-                execution_id=execution_id,
-                seq=seq,
-                kind=kind,
-                time=time or now(),
-                data=data,
-                stream=stream,
-                offset=offset,
-            )
-            s.add(row)
-            s.flush()
-            cursor = row.id
+        """Append one event to a job's log with the next sequence number; returns it as JSON.
+
+        Two writers of the same job may read the same last ``seq``: the unique (job, seq)
+        constraint refuses the second insert, which then retries with a fresh number, so no
+        event is lost and no number is used twice (on SQLite and PostgreSQL alike).
+        """
+        for attempt in range(_EVENT_RETRIES):
+            try:
+                with self.transaction() as s:
+                    if self._postgresql:
+                        # Writers of one job queue here instead of colliding on the constraint.
+                        s.execute(_JOB_LOCK, {"job": job_id})
+                    last = s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id))
+                    seq = 0 if last is None else last + 1
+                    row = EventRow(
+                        job_id=job_id,
+                        execution_id=execution_id,
+                        seq=seq,
+                        kind=kind,
+                        time=time or now(),
+                        data=data,
+                        stream=stream,
+                        offset=offset,
+                    )
+                    s.add(row)
+                    s.flush()
+                    cursor = row.id
+                break
+            except (IntegrityError, OperationalError) as error:
+                if attempt == _EVENT_RETRIES - 1 or not _is_seq_conflict(error):
+                    raise
+                _time.sleep(0.001 * attempt)
         return {
             "job": job_id,
             "seq": seq,
@@ -300,58 +432,77 @@ class Store:
         record: dict[str, Any],
         **job_fields: Any,
     ) -> None:
-        """Store a job's artifacts, its provenance record and its final state in one transaction."""
+        """Store a job's artifacts, its provenance record and its final state in one transaction.
+
+        The record and the artifacts belong to the owner of the job's execution.
+        """
         with self.transaction() as s:
-            _add_record(s, record, artifacts)
             job = s.get(JobRow, job_id)
             assert job is not None
+            execution = s.get(ExecutionRow, job.execution_id)
+            _add_record(s, record, artifacts, execution.owner if execution else None)
             for key, value in job_fields.items():
                 setattr(job, key, value)
 
     def add_provenance(
-        self, record: dict[str, Any], artifacts: Iterable[dict[str, Any]] = ()
+        self,
+        record: dict[str, Any],
+        artifacts: Iterable[dict[str, Any]] = (),
+        *,
+        owner: str | None = None,
     ) -> None:
+        """Store a provenance record (and the artifacts it produced) as ``owner``'s."""
         with self.transaction() as s:
-            _add_record(s, record, artifacts)
+            _add_record(s, record, artifacts, owner)
 
-    def get_artifact(self, artifact_id: str) -> dict[str, Any] | None:
+    def get_artifact(self, artifact_id: str, *, owner: str | None = None) -> dict[str, Any] | None:
+        """Artifact JSON, or None (also for another owner's artifact when ``owner`` is given)."""
         with self._sessions() as s:
             row = s.get(ArtifactRow, artifact_id)
-            return _artifact_json(row) if row else None
+            return _artifact_json(row) if row is not None and _owned(row, owner) else None
 
-    def find_artifact(self, *, uri: str) -> dict[str, Any] | None:
+    def find_artifact(self, *, uri: str, owner: str | None = None) -> dict[str, Any] | None:
+        """The newest artifact stored at ``uri`` (of ``owner``, if given), or None."""
         with self._sessions() as s:
-            row = s.scalars(
-                select(ArtifactRow)
-                .where(ArtifactRow.uri == uri)
-                .order_by(ArtifactRow.created_at.desc())
-            ).first()
+            query = select(ArtifactRow).where(ArtifactRow.uri == uri)
+            if owner is not None:
+                query = query.where(ArtifactRow.owner == owner)
+            row = s.scalars(query.order_by(ArtifactRow.created_at.desc())).first()
             return _artifact_json(row) if row else None
 
     def list_artifacts(
-        self, *, execution: str | None = None, limit: int = 500
+        self, *, execution: str | None = None, limit: int = 500, owner: str | None = None
     ) -> list[dict[str, Any]]:
+        """Artifacts, newest first (of one execution and of ``owner``, if given)."""
         with self._sessions() as s:
             query = select(ArtifactRow).order_by(ArtifactRow.created_at.desc()).limit(limit)
             if execution:
                 query = query.where(ArtifactRow.execution == execution)
+            if owner is not None:
+                query = query.where(ArtifactRow.owner == owner)
             return [_artifact_json(r) for r in s.scalars(query)]
 
-    def get_provenance(self, record_id: str) -> dict[str, Any] | None:
+    def get_provenance(self, record_id: str, *, owner: str | None = None) -> dict[str, Any] | None:
+        """A provenance record, or None (also another owner's when ``owner`` is given)."""
         with self._sessions() as s:
             row = s.get(ProvenanceRow, record_id)
-            return dict(row.record) if row else None
+            return dict(row.record) if row is not None and _owned(row, owner) else None
 
-    def provenance_chain(self, artifact_id: str) -> list[dict[str, Any]]:
-        """The record that produced an artifact, then the records of its inputs, back to sources."""
-        artifact = self.get_artifact(artifact_id)
+    def provenance_chain(
+        self, artifact_id: str, *, owner: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The record that produced an artifact, then the records of its inputs, back to sources.
+
+        With ``owner``, the walk sees only that owner's artifact and records.
+        """
+        artifact = self.get_artifact(artifact_id, owner=owner)
         if artifact is None or not artifact.get("provenance"):
             return []
         seen: dict[str, dict[str, Any]] = {}
         todo = [artifact["provenance"]]
         while todo:
             record_id = todo.pop(0)
-            if record_id in seen or (record := self.get_provenance(record_id)) is None:
+            if record_id in seen or (record := self.get_provenance(record_id, owner=owner)) is None:
                 continue
             seen[record_id] = record
             todo.extend((record.get("job") or {}).get("inputs", {}).values())
@@ -377,12 +528,26 @@ def _artifact_json(row: ArtifactRow) -> dict[str, Any]:
     )
 
 
-def _add_record(session: Any, record: dict[str, Any], artifacts: Iterable[dict[str, Any]]) -> None:
-    """Add a provenance record and the artifacts it produced to an open transaction."""
+def _owned(row: Any, owner: str | None) -> bool:
+    """Whether ``row`` (an execution, artifact or provenance row) is ``owner``'s; None: anyone's."""
+    return owner is None or row.owner == owner
+
+
+def _add_record(
+    session: Any,
+    record: dict[str, Any],
+    artifacts: Iterable[dict[str, Any]],
+    owner: str | None = None,
+) -> None:
+    """Add a provenance record and the artifacts it produced, as ``owner``'s, to a transaction."""
     session.add(
         ProvenanceRow(
-            id=record["id"], kind=record["kind"], started_at=record["startedAt"], record=record
+            id=record["id"],
+            kind=record["kind"],
+            started_at=record["startedAt"],
+            record=record,
+            owner=owner,
         )
     )
     for artifact in artifacts:
-        session.add(ArtifactRow(**artifact))
+        session.add(ArtifactRow(**{"owner": owner, **artifact}))
