@@ -7,6 +7,7 @@ says where ForgeLab keeps what it derives.
 
 from __future__ import annotations
 
+import getpass
 import importlib
 import os
 import platform
@@ -22,6 +23,27 @@ def cache_dir() -> Path:
     """Where ForgeLab caches derived data: ``$FORGELAB_CACHE_DIR`` or ``~/.cache/forgelab``."""
     configured = os.environ.get("FORGELAB_CACHE_DIR")
     return Path(configured) if configured else Path.home() / ".cache" / "forgelab"
+
+
+def user_name(current_user: Any = None) -> str:
+    """Who owns what this process records: executions, artifacts, provenance records.
+
+    On a JupyterHub single-user server (``JUPYTERHUB_USER`` set) it is the authenticated
+    Jupyter user's ``username`` (the hub user name), or ``JUPYTERHUB_USER`` itself where no
+    request user is at hand (kernels, terminals, the CLI). Otherwise it is the OS user: Jupyter
+    Server's default identity provider names each browser session anew, so using that name
+    would hide a user's own earlier executions from them.
+    """
+    hub_user = os.environ.get("JUPYTERHUB_USER")
+    if hub_user:
+        name = getattr(current_user, "username", None) or (
+            current_user if isinstance(current_user, str) else None
+        )
+        return str(name or hub_user)
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - some containers run as a uid with no passwd entry
+        return os.environ.get("USER") or f"uid-{os.getuid()}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..formats import FormatError
+from ..store.migrations import StoreError
 
 SUBCOMMANDS: tuple[str, ...] = (
     "status",
@@ -22,6 +23,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "artifacts",
     "reify",
     "example",
+    "store",
 )
 
 
@@ -57,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"forgelab: {error}", file=sys.stderr)
         return 2
+    except StoreError as error:
+        print(f"forgelab: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("forgelab: interrupted", file=sys.stderr)
         return 130

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._common import add_store_argument, open_store
+from ._common import add_owner_argument, add_store_argument, open_store, owner
 
 NAME = "artifacts"
 HELP = "List artifacts (newest first) with their storage, URI and hash."
@@ -15,12 +15,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--execution", help="only artifacts of this execution")
     parser.add_argument("--json", action="store_true", help="print JSON")
     add_store_argument(parser)
+    add_owner_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
-        artifacts = store.list_artifacts(execution=args.execution)
+        artifacts = store.list_artifacts(execution=args.execution, owner=owner(args))
     finally:
         store.close()
     if args.json:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -43,7 +42,15 @@ def settings(casjobs_url: str, sas_url: str, frames: str) -> dict[str, object]:
     command = "forgelab run examples/redshift/train.pipeline.json " + " ".join(
         f"--set {key}={value}" for key, value in overrides.items()
     )
-    return {"casjobs_url": casjobs_url, "sas_url": sas_url, "set": overrides, "command": command}
+    from ..examples.redshift.offline import environment
+
+    return {
+        "casjobs_url": casjobs_url,
+        "sas_url": sas_url,
+        "set": overrides,
+        "command": command,
+        "environment": environment(casjobs_url, sas_url, frames),
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,13 +69,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.galaxies < 1:
         raise UsageError(f"--galaxies must be at least 1, not {args.galaxies}")
+    from ..examples.redshift.offline import locations
     from ..examples.redshift.sky import Sky
     from ..testing.sky_server import SkyServer
 
-    root = os.path.expanduser(args.root)
-    sky = Sky(os.path.join(root, f"sky-{args.seed}-{args.galaxies}"), args.galaxies, args.seed)
+    sky_dir, frames = locations(args.root, args.galaxies, args.seed)
+    sky = Sky(sky_dir, args.galaxies, args.seed)
     server = SkyServer(sky, port=args.port).start()
-    found = settings(server.casjobs_url, server.sas_url, os.path.join(root, "downloads"))
+    found = settings(server.casjobs_url, server.sas_url, str(frames))
     if args.json:
         print(json.dumps(found), flush=True)
     else:
@@ -78,7 +86,10 @@ def run(args: argparse.Namespace) -> int:
             f"  CasJobs REST: {found['casjobs_url']}\n"
             f"  SAS files:    {found['sas_url']}\n"
             f"Run the example with:\n  {found['command']}\n"
-            "Ctrl-C stops the servers.",
+            "or set these variables (for forgelab run, or before starting JupyterLab for "
+            "explore.ipynb with OFFLINE = False):\n"
+            + "".join(f"  export {k}={v}\n" for k, v in found["environment"].items())
+            + "Ctrl-C stops the servers.",
             flush=True,
         )
     stop = threading.Event()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._common import add_store_argument, open_store
+from ._common import add_owner_argument, add_store_argument, open_store, owner
 
 NAME = "executions"
 HELP = "List executions (newest first) with their job states."
@@ -16,12 +16,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pipeline", help="only executions of this pipeline path")
     parser.add_argument("--json", action="store_true", help="print JSON")
     add_store_argument(parser)
+    add_owner_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
-        executions = store.list_executions(pipeline=args.pipeline, status=args.status)
+        executions = store.list_executions(
+            pipeline=args.pipeline, status=args.status, owner=owner(args)
+        )
     finally:
         store.close()
     if args.json:

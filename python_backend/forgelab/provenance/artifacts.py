@@ -37,16 +37,21 @@ def upstream(doc: dict[str, Any], node: str) -> set[str]:
     return seen
 
 
-def artifact_pipeline(store: Any, artifact_id: str) -> dict[str, Any]:
+def artifact_pipeline(store: Any, artifact_id: str, *, owner: str | None = None) -> dict[str, Any]:
     """The pipeline document that reproduces artifact ``artifact_id`` (not written anywhere).
 
-    Raises :class:`UnknownArtifact` for an unknown id and :class:`ReifyError` when the artifact
-    was not made by a pipeline job that the store still knows.
+    Raises :class:`UnknownArtifact` for an unknown id (or, with ``owner``, another owner's) and
+    :class:`ReifyError` when the artifact was not made by a pipeline job that the store still
+    knows.
     """
-    artifact = store.get_artifact(artifact_id)
+    artifact = store.get_artifact(artifact_id, owner=owner)
     if artifact is None:
         raise UnknownArtifact(f"no artifact {artifact_id!r}")
-    execution = store.get_execution(artifact["execution"]) if artifact.get("execution") else None
+    execution = (
+        store.get_execution(artifact["execution"], owner=owner)
+        if artifact.get("execution")
+        else None
+    )
     if execution is None or not execution.get("pipeline"):
         raise ReifyError(
             f"artifact {artifact_id} ({artifact.get('name')}) was not produced by an execution "
@@ -113,13 +118,18 @@ def artifact_pipeline(store: Any, artifact_id: str) -> dict[str, Any]:
 
 
 def reify_artifact(
-    store: Any, root: str | os.PathLike[str], artifact_id: str, *, path: str | None = None
+    store: Any,
+    root: str | os.PathLike[str],
+    artifact_id: str,
+    *,
+    path: str | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
     """Write :func:`artifact_pipeline` next to the execution's pipeline file (or at ``path``).
 
     Returns ``{"path", "pipeline"}``; an existing file is never replaced.
     """
-    doc = artifact_pipeline(store, artifact_id)
+    doc = artifact_pipeline(store, artifact_id, owner=owner)
     if path is None:
         source = doc["metadata"]["reifiedFrom"].get("pipelinePath") or ""
         folder = PurePosixPath(source).parent if source else PurePosixPath(".")

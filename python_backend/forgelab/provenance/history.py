@@ -47,8 +47,12 @@ def record_id(session: str, sequence: int) -> str:
 class RecordWriter:
     """Persists records from a queue on a daemon thread; :meth:`flush` waits until all are in."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, owner: str | None = None) -> None:
+        from ..environment import user_name
+
         self.url = url
+        self.owner = owner or user_name()
+        """Whose records these are (the kernel's hub user, else its OS user)."""
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="forgelab-provenance", daemon=True)
         self._errors: list[str] = []
@@ -99,6 +103,7 @@ class RecordWriter:
                                     "kind": r["kind"],
                                     "started_at": r["startedAt"],
                                     "record": r,
+                                    "owner": self.owner,
                                 }
                                 for r in records
                             ],
@@ -115,12 +120,19 @@ class RecordWriter:
 
 
 def load_records(
-    store: Any, *, session: str | None = None, notebook: str | None = None
+    store: Any,
+    *,
+    session: str | None = None,
+    notebook: str | None = None,
+    owner: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Cell and widget records in execution order, of one session or notebook (or all)."""
+    """Cell and widget records in execution order, of one session or notebook (or all), and of
+    one owner when ``owner`` is given (two users' notebooks may have the same path)."""
     from ..store.models import ProvenanceRow
 
     query = select(ProvenanceRow.record).where(ProvenanceRow.kind.in_(["cell", "widget"]))
+    if owner is not None:
+        query = query.where(ProvenanceRow.owner == owner)
     if session:
         query = query.where(ProvenanceRow.id.like(f"{session}-%"))
     query = query.order_by(ProvenanceRow.id)

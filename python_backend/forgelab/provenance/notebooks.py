@@ -23,13 +23,14 @@ def _names_of(root: str | os.PathLike[str], notebook: str) -> set[str]:
 
 
 def notebook_records(
-    store: Any, root: str | os.PathLike[str], notebook: str
+    store: Any, root: str | os.PathLike[str], notebook: str, *, owner: str | None = None
 ) -> list[dict[str, Any]]:
-    """Cell and widget records of ``notebook`` (root-relative), every kernel session, in order."""
+    """Cell and widget records of ``notebook`` (root-relative), every kernel session, in order;
+    only ``owner``'s records when given."""
     if not notebook:
         raise ReifyError("give the notebook's path, relative to the Jupyter root")
     names = _names_of(root, notebook)
-    return [r for r in history.load_records(store) if r.get("notebook") in names]
+    return [r for r in history.load_records(store, owner=owner) if r.get("notebook") in names]
 
 
 def _record_of_version(
@@ -55,6 +56,7 @@ def reify_notebook(
     session: str | None = None,
     lift_constants: bool = False,
     path: str | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
     """Reify ``target`` of ``notebook`` and write ``<target>.pipeline.json`` next to it.
 
@@ -65,7 +67,7 @@ def reify_notebook(
     """
     if not target or not isinstance(target, str) or not target.isidentifier():
         raise ReifyError(f"target {target!r} is not a Python variable name")
-    records = notebook_records(store, root, notebook)
+    records = notebook_records(store, root, notebook, owner=owner)
     if not records:
         raise ReifyError(
             f"no provenance is recorded for notebook {notebook!r}; run its cells with ForgeLab "
@@ -94,6 +96,7 @@ def reify_notebook_cell(
     session: str | None = None,
     lift_constants: bool = False,
     path: str | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
     """Reify the output (last expression or figure) of one cell run of ``notebook``.
 
@@ -101,7 +104,7 @@ def reify_notebook_cell(
     given). Writes ``cell-<execution count>.pipeline.json`` next to the notebook (``path``
     overrides; an existing file is never replaced). Returns ``{"path", "pipeline", "record"}``.
     """
-    records = notebook_records(store, root, notebook)
+    records = notebook_records(store, root, notebook, owner=owner)
     if not records:
         raise ReifyError(
             f"no provenance is recorded for notebook {notebook!r}; run its cells with ForgeLab "

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import quote
 
 import tornado
 
+from ..adapters.storage.base import StorageKeyError
 from ..executions import ExecutionError
 from ..jobs.serializers import EXTENSIONS
 from .executions import ExecutionsBaseHandler
 
 CHUNK = 1024 * 1024
+
+
+def content_disposition(filename: str) -> str:
+    """An ``attachment`` header for ``filename``, which comes from a pipeline's labels: any
+    text. Quotes, control characters and non-ASCII letters cannot break the header; browsers
+    take the exact name from ``filename*`` (RFC 6266)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class ArtifactsHandler(ExecutionsBaseHandler):
@@ -19,7 +31,7 @@ class ArtifactsHandler(ExecutionsBaseHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
         artifacts = self.orchestrator.store.list_artifacts(
-            execution=self.get_argument("execution", None)
+            execution=self.get_argument("execution", None), owner=self.owner
         )
         self.write_json({"artifacts": artifacts})
 
@@ -28,7 +40,7 @@ class ArtifactHandler(ExecutionsBaseHandler):
     """``GET artifacts/{id}``, ``artifacts/{id}/download``, ``artifacts/{id}/provenance``."""
 
     def _artifact(self, artifact_id: str) -> dict:
-        artifact = self.orchestrator.store.get_artifact(artifact_id)
+        artifact = self.orchestrator.store.get_artifact(artifact_id, owner=self.owner)
         if artifact is None:
             raise ExecutionError(f"no artifact {artifact_id!r}")
         return artifact
@@ -39,7 +51,9 @@ class ArtifactHandler(ExecutionsBaseHandler):
         if action is None:
             self.write_json(artifact)
         elif action == "provenance":
-            self.write_json({"records": self.orchestrator.store.provenance_chain(artifact_id)})
+            self.write_json(
+                {"records": self.orchestrator.store.provenance_chain(artifact_id, owner=self.owner)}
+            )
         else:
             await self._download(artifact)
 
@@ -52,11 +66,15 @@ class ArtifactHandler(ExecutionsBaseHandler):
             raise tornado.web.HTTPError(
                 410, f"artifact {artifact['id']} is gone from its storage"
             ) from None
+        except StorageKeyError as error:
+            raise tornado.web.HTTPError(
+                400, f"artifact {artifact['id']} cannot be read: {error}"
+            ) from None
         filename = artifact["name"] + EXTENSIONS.get(artifact.get("serializer", ""), "")
         self.set_header(
             "Content-Type", "image/png" if filename.endswith(".png") else "application/octet-stream"
         )
-        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+        self.set_header("Content-Disposition", content_disposition(filename))
         try:
             while chunk := await loop.run_in_executor(None, stream.read, CHUNK):
                 self.write(chunk)

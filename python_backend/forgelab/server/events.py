@@ -14,6 +14,7 @@ import tornado.websocket
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 
+from ..environment import user_name
 from .executions import SERVICE_KEY
 
 
@@ -29,7 +30,9 @@ class EventsSocket(WebSocketMixin, tornado.websocket.WebSocketHandler, JupyterHa
             )
         self.execution_id = self.get_argument("execution")
         service = self.settings[SERVICE_KEY]
-        if service.orchestrator().store.get_execution(self.execution_id) is None:
+        # Another user's execution is refused exactly like one that does not exist.
+        owner = user_name(self.current_user)
+        if service.orchestrator().store.get_execution(self.execution_id, owner=owner) is None:
             raise tornado.web.HTTPError(404, f"no execution {self.execution_id!r}")
         await super().get(*args, **kwargs)
 

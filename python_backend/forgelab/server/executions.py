@@ -12,11 +12,13 @@ from typing import Any
 import tornado
 from tornado.ioloop import IOLoop
 
+from .. import environment
 from ..adapters.storage.base import public_config
 from ..config import ForgeLabConfig
 from ..executions import ExecutionError, Orchestrator
 from ..pipeline import PipelineError
-from ..store import Store, default_url
+from ..store import Store, StoreError, default_url
+from ..store.models import JobRow
 from .handlers import ForgeLabHandler
 
 SERVICE_KEY = "forgelab_executions"
@@ -47,7 +49,13 @@ class ExecutionsService:
 
     async def start(self) -> None:
         """Continue (or mark interrupted) what a previous server left running."""
-        resumed = await self.orchestrator().recover(resume=self.config.resume_on_start)
+        try:
+            orchestrator = self.orchestrator()
+        except StoreError as error:
+            # Requests retry the store and answer 503 with this message until it is reachable.
+            self.log.error("ForgeLab: %s", error)
+            return
+        resumed = await orchestrator.recover(resume=self.config.resume_on_start)
         if resumed:
             self.log.info("ForgeLab: %d execution(s) left running were recovered", len(resumed))
 
@@ -77,9 +85,24 @@ class ExecutionsBaseHandler(ForgeLabHandler):
     def orchestrator(self) -> Orchestrator:
         return self.service.orchestrator()
 
-    def user_name(self) -> str | None:
-        user = self.current_user
-        return getattr(user, "username", None) or (user if isinstance(user, str) else None)
+    @property
+    def owner(self) -> str:
+        """Whose records this request sees and makes (:func:`forgelab.environment.user_name`)."""
+        return environment.user_name(self.current_user)
+
+    def own_execution(self, execution_id: str) -> dict[str, Any]:
+        """The caller's execution; another user's is answered exactly like a missing one."""
+        execution = self.orchestrator.store.get_execution(execution_id, owner=self.owner)
+        if execution is None:
+            raise ExecutionError(f"no execution {execution_id!r}")
+        return execution
+
+    def own_job(self, execution_id: str, job_id: str) -> JobRow:
+        """A job of the caller's execution; anything else is answered like a missing job."""
+        job = self.orchestrator.store.find_job(execution_id, job_id, owner=self.owner)
+        if job is None:
+            raise ExecutionError(f"no job {job_id!r} in execution {execution_id!r}")
+        return job
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
@@ -100,7 +123,9 @@ class ExecutionsHandler(ExecutionsBaseHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
         executions = self.orchestrator.store.list_executions(
-            pipeline=self.get_argument("pipeline", None), status=self.get_argument("status", None)
+            pipeline=self.get_argument("pipeline", None),
+            status=self.get_argument("status", None),
+            owner=self.owner,
         )
         self.write_json({"executions": executions})
 
@@ -117,7 +142,7 @@ class ExecutionsHandler(ExecutionsBaseHandler):
             storage=body.get("storage"),
             overrides=body.get("set") or {},
             timeout=float(timeout) if timeout else None,
-            owner=self.user_name(),
+            owner=self.owner,
         )
         self.write_json(execution, 201)
 
@@ -127,16 +152,16 @@ class ExecutionHandler(ExecutionsBaseHandler):
 
     @tornado.web.authenticated
     async def get(self, execution_id: str) -> None:
-        self.write_json(self.orchestrator.get(execution_id))
+        self.write_json(self.own_execution(execution_id))
 
     @tornado.web.authenticated
     async def delete(self, execution_id: str) -> None:
-        execution = self.orchestrator.get(execution_id)
+        execution = self.own_execution(execution_id)
         if execution["status"] in ("pending", "running"):
             raise ExecutionError(
                 f"execution {execution_id} is {execution['status']}: cancel it first"
             )
-        self.orchestrator.store.delete_execution(execution_id)
+        self.orchestrator.store.delete_execution(execution_id, owner=self.owner)
         self.set_status(204)
         self.finish()
 
@@ -146,6 +171,7 @@ class ExecutionActionHandler(ExecutionsBaseHandler):
 
     @tornado.web.authenticated
     async def post(self, execution_id: str, action: str) -> None:
+        self.own_execution(execution_id)
         if action == "cancel":
             self.write_json(await self.orchestrator.cancel(execution_id))
         elif action == "rerun":
@@ -162,6 +188,7 @@ class JobCancelHandler(ExecutionsBaseHandler):
 
     @tornado.web.authenticated
     async def post(self, execution_id: str, job_id: str) -> None:
+        self.own_job(execution_id, job_id)
         self.write_json(await self.orchestrator.cancel_job(execution_id, job_id))
 
 
@@ -170,9 +197,7 @@ class JobEventsHandler(ExecutionsBaseHandler):
 
     @tornado.web.authenticated
     async def get(self, execution_id: str, job_id: str) -> None:
-        job = self.orchestrator.store.job_row(job_id)
-        if job is None or job.execution_id != execution_id:
-            raise ExecutionError(f"no job {job_id!r} in execution {execution_id!r}")
+        self.own_job(execution_id, job_id)
         try:
             since = int(self.get_argument("since", "0"))
         except ValueError:
@@ -186,9 +211,7 @@ class JobCodeHandler(ExecutionsBaseHandler):
 
     @tornado.web.authenticated
     async def get(self, execution_id: str, job_id: str) -> None:
-        job = self.orchestrator.store.job_row(job_id)
-        if job is None or job.execution_id != execution_id:
-            raise ExecutionError(f"no job {job_id!r} in execution {execution_id!r}")
+        job = self.own_job(execution_id, job_id)
         if not job.directory or not Path(job.directory).is_dir():
             raise ExecutionError(
                 f"no code for job {job_id}: it has not been generated (status {job.status})"

@@ -68,9 +68,9 @@ def load(server_app: Any) -> None:
 
 def _share_store_with_kernels(server_app: Any) -> None:
     """Kernels started by this server inherit the store URL, so their provenance lands there."""
-    from ..config import ForgeLabConfig
+    from ..config import ForgeLabConfig, export_store_url
     from ..store import default_url
 
     root = getattr(server_app, "root_dir", None) or os.getcwd()
     url = ForgeLabConfig(config=server_app.config).store_url or default_url(root)
-    os.environ["FORGELAB_STORE_URL"] = url
+    export_store_url(url)

@@ -16,6 +16,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from .. import environment
 from ..formats import FormatError
+from ..store.migrations import StoreError
 
 
 class ForgeLabHandler(APIHandler):
@@ -37,6 +38,12 @@ class ForgeLabHandler(APIHandler):
         if isinstance(exc, FormatError):
             self.set_status(400)
             self.finish(json.dumps({"message": str(exc), "format": exc.to_json()}))
+            return
+        if isinstance(exc, StoreError):
+            # The database is down or too new: the server is fine, the service is not available.
+            self.log.error("ForgeLab store unavailable: %s", exc)
+            self.set_status(503)
+            self.finish(json.dumps({"message": str(exc)}))
             return
         super().write_error(status_code, **kwargs)
 

@@ -54,7 +54,7 @@ class ProvenanceRecordsHandler(ProvenanceBaseHandler):
     @tornado.web.authenticated
     async def get(self) -> None:
         notebook = self.get_argument("notebook", "")
-        records = notebook_records(self.orchestrator.store, self.root, notebook)
+        records = notebook_records(self.orchestrator.store, self.root, notebook, owner=self.owner)
         self.write_json({"notebook": notebook, "records": records})
 
 
@@ -83,6 +83,7 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
                 session=_optional(body, "session", str),
                 lift_constants=bool(_optional(body, "lift", bool)),
                 path=_optional(body, "path", str),
+                owner=self.owner,
             )
             self.write_json(answer, 201)
             return
@@ -99,6 +100,7 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
             session=_optional(body, "session", str),
             lift_constants=bool(_optional(body, "lift", bool)),
             path=_optional(body, "path", str),
+            owner=self.owner,
         )
         self.write_json(answer, 201)
 
@@ -112,7 +114,11 @@ class ArtifactReifyHandler(ProvenanceBaseHandler):
         if not isinstance(body, dict):
             raise tornado.web.HTTPError(400, "expected a JSON object as the request body")
         answer = reify_artifact(
-            self.orchestrator.store, self.root, artifact_id, path=_optional(body, "path", str)
+            self.orchestrator.store,
+            self.root,
+            artifact_id,
+            path=_optional(body, "path", str),
+            owner=self.owner,
         )
         self.write_json(answer, 201)
 
