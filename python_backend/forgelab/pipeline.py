@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 import copy
-import importlib
+import importlib.machinery
 import importlib.util
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,22 +57,69 @@ def operation_nodes(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [n for n in doc.get("nodes", []) if n.get("kind") == "operation"]
 
 
+def _find_spec_unrun(name: str) -> importlib.machinery.ModuleSpec | None:
+    """The spec of module ``name``, found without running its code or its packages' code
+    (``importlib.util.find_spec`` imports the parent packages of a dotted name)."""
+    if name in sys.modules:
+        return getattr(sys.modules[name], "__spec__", None)
+    parent, _, _ = name.rpartition(".")
+    if not parent or parent in sys.modules:
+        return importlib.util.find_spec(name)
+    parent_spec = _find_spec_unrun(parent)
+    locations = parent_spec.submodule_search_locations if parent_spec else None
+    if not locations:
+        return None
+    return importlib.machinery.PathFinder.find_spec(name, list(locations))
+
+
+def _defines(path: str, function: str) -> bool:
+    """Whether the Python file at ``path`` binds ``function`` at its top level (read, not run).
+
+    A file whose names cannot be known without running it (``from x import *``, a module
+    ``__getattr__``) is given the benefit of the doubt: the job reports it if it is wrong.
+    """
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), filename=path)
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return function in bound or "*" in bound or "__getattr__" in bound
+
+
+def _check_module(module: str, function: str) -> str | None:
+    """Why ``module`` has no function ``function``, found without importing a module that is
+    not loaded yet: validating a pipeline from someone else must not run its code."""
+    try:
+        spec = _find_spec_unrun(module)
+    except (ImportError, ValueError) as error:
+        return f"unknown operation: module {module!r} cannot be found: {error}"
+    if spec is None:
+        return f"unknown operation: module {module!r} is not installed here"
+    if module in sys.modules:
+        defined = callable(getattr(sys.modules[module], function, None))
+    elif spec.origin and spec.origin.endswith(".py"):
+        try:
+            defined = _defines(spec.origin, function)
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
+            return f"unknown operation: module {module!r} cannot be read: {error}"
+    else:  # compiled or namespace module: only running it would tell
+        defined = True
+    if not defined:
+        return f"unknown operation: module {module!r} has no function {function!r}"
+    return None
+
+
 def _check_source(source: Mapping[str, Any]) -> str | None:
-    """Why the operation's code cannot be found, or None."""
+    """Why the operation's code cannot be found, or None. Nothing of it runs."""
     function = source.get("function", "")
     if "module" in source:
-        module = source["module"]
-        try:
-            if importlib.util.find_spec(module) is None:
-                return f"unknown operation: module {module!r} is not installed here"
-            loaded = importlib.import_module(module)
-        except Exception as error:  # noqa: BLE001 - user modules may fail in any way
-            return (
-                f"unknown operation: importing {module!r} failed: {type(error).__name__}: {error}"
-            )
-        if not callable(getattr(loaded, function, None)):
-            return f"unknown operation: module {module!r} has no function {function!r}"
-        return None
+        return _check_module(source["module"], function)
     try:
         tree = ast.parse(source.get("code", ""))
     except SyntaxError as error:

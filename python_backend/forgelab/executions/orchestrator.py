@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import getpass
 import hashlib
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import formats
+from .. import environment, formats
 from .. import pipeline as pipelines
 from ..adapters.compute.base import ComputeAdapter, JobOutcome, JobSpec
 from ..adapters.registry import AdapterUnavailable, load_class
@@ -139,6 +138,8 @@ class Orchestrator:
     # -- submit ----------------------------------------------------------------------------
     def load_pipeline(self, path: str) -> dict[str, Any]:
         """Read a pipeline file (relative to the root, which it may not leave)."""
+        if not isinstance(path, str) or "\x00" in path:
+            raise ExecutionError(f"{path!r} is not a file path: give the pipeline file's path")
         full = (self.root / path).resolve()
         if self.confine and self.root not in full.parents:
             raise ExecutionError(f"{path}: the pipeline must be inside {self.root}")
@@ -169,6 +170,8 @@ class Orchestrator:
         if overrides:
             doc = pipelines.apply_overrides(doc, overrides)
         pipelines.validate(doc, source=path)
+        if self.confine:
+            self._check_files_inside_root(doc, path)
         compute = compute or self.default_compute
         storage = storage or self.default_storage
         for kind, adapter_name in (("compute", compute), ("storage", storage)):
@@ -211,6 +214,38 @@ class Orchestrator:
         )
         self._start(execution_id)
         return self.get(execution_id)
+
+    def _check_files_inside_root(self, doc: Mapping[str, Any], path: str | None) -> None:
+        """Refuse input files and references that resolve (links followed) outside the root:
+        a pipeline from someone else must not make the server read the user's other files."""
+        base = (self.root / path).parent if path else self.root
+        issues = []
+        for index, node in enumerate(doc.get("nodes", [])):
+            named: list[tuple[str, Any]] = []
+            if node.get("kind") == "input" and node.get("source"):
+                source = node["source"]
+                known = self.store.get_artifact(source) or self.store.find_artifact(uri=source)
+                if known is None:
+                    named.append(("source", source))
+            for name, ref in (node.get("references") or {}).items():
+                named.append((f"references/{name}", ref))
+            for where, value in named:
+                if not isinstance(value, str) or "\x00" in value:
+                    problem = "is not a file path"
+                else:
+                    full = (base / value).resolve()
+                    inside = full == self.root or self.root in full.parents
+                    problem = None if inside else f"is outside {self.root} (links followed)"
+                if problem:
+                    issues.append(
+                        pipelines.PipelineIssue(
+                            f"/nodes/{index}/{where}",
+                            f"{value!r} {problem}: use a file inside the Jupyter root",
+                            node.get("id"),
+                        )
+                    )
+        if issues:
+            raise pipelines.PipelineError(issues, source=path)
 
     def _start(self, execution_id: str) -> None:
         task = asyncio.ensure_future(self._drive(execution_id))
@@ -386,9 +421,17 @@ class Orchestrator:
     def _input_artifact(
         self, execution_id: str, node: dict[str, Any], base: Path
     ) -> dict[str, Any]:
-        """What an input node supplies: a known artifact (by id or URI) or a local file."""
+        """What an input node supplies: a known artifact (by id or URI) or a local file.
+
+        Only the execution owner's artifacts are known to it: another user's artifact id is
+        no more usable as an input than one that does not exist.
+        """
         source = node.get("source", "")
-        known = self.store.get_artifact(source) or self.store.find_artifact(uri=source)
+        execution = self.store.execution_row(execution_id)
+        owner = execution.owner if execution is not None else None
+        known = self.store.get_artifact(source, owner=owner) or self.store.find_artifact(
+            uri=source, owner=owner
+        )
         if known is not None:
             return known
         path = Path(source) if Path(source).is_absolute() else (base / source)
@@ -410,7 +453,7 @@ class Orchestrator:
             "status": "ok",
             "filesRead": [{"path": str(path.resolve()), "hash": digest}],
         }
-        self.store.add_provenance(record)
+        self.store.add_provenance(record, owner=owner)
         return {
             "storage": None,
             "uri": str(path.resolve()),
@@ -717,7 +760,8 @@ class Orchestrator:
         Jobs still running are followed again; when one cannot be, its execution ends
         ``interrupted`` (resumable). With ``resume=False`` they are all marked interrupted.
         """
-        ids = self.store.execution_ids(statuses=("pending", "running"))
+        # A store shared by several users' servers: each server takes up only its own user's.
+        ids = self.store.execution_ids(statuses=("pending", "running"), owner=self.owner)
         for execution_id in ids:
             if execution_id in self._drivers:
                 continue
@@ -762,7 +806,4 @@ def _attribute_values(node: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _user_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "unknown"
+    return environment.user_name()

@@ -9,6 +9,7 @@ The directory is self-contained: ``main.py`` (readable, runnable by hand with ``
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -76,7 +77,11 @@ def generate(
         "outputs": {k: dict(v) for k, v in outputs.items()},
         "storage": {k: dict(v) for k, v in storage.items()},
     }
-    (directory / "job.json").write_text(json.dumps(job, indent=2) + "\n", encoding="utf-8")
+    # job.json holds the storage credentials: readable by the job's user only, from creation on.
+    descriptor = os.open(directory / "job.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a file left by an earlier generation keeps its mode otherwise
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(job, indent=2) + "\n")
     (directory / "main.py").write_text(
         MAIN_TEMPLATE.format(
             job_id=job_id,

@@ -18,6 +18,8 @@ def tree_path(root: str | os.PathLike[str], path: str) -> Path:
     Raises :class:`ReifyError` when ``path`` is absolute or leaves the root.
     """
     base = Path(root).resolve()
+    if "\x00" in path:
+        raise ReifyError(f"path {path!r} holds a NUL byte: give a file inside the Jupyter root")
     relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts:
         raise ReifyError(

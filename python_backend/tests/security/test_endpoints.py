@@ -126,10 +126,11 @@ def cookie_header(cookies: dict[str, str]) -> str:
 
 async def test_a_logged_in_browser_reads_with_its_cookie(jp_fetch, jp_serverapp) -> None:
     browser_cookies = await log_in(jp_fetch, jp_serverapp)
+    # ``executions``, not ``status``: the latter imports Keras, seconds on a busy machine.
     response = await jp_fetch(
         "forgelab",
         "api",
-        "status",
+        "executions",
         headers={"Authorization": "", "Cookie": cookie_header(browser_cookies)},
     )
     assert response.code == 200

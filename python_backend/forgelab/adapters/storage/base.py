@@ -76,6 +76,29 @@ def public_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return mask(config)
 
 
+class StorageKeyError(ValueError):
+    """An artifact key or URI that names something outside the storage's own folder or prefix."""
+
+
+def key_parts(key: Any) -> list[str]:
+    """The parts of an artifact key (``execution/job/port``), checked to stay under the root.
+
+    Raises :class:`StorageKeyError` for a key that is empty, absolute, or holds a ``.`` or
+    ``..`` part, a backslash or a NUL byte: any of them could name a file outside the storage.
+    """
+    hint = "an artifact key is a relative '/'-separated name such as 'execution/job/port'"
+    if not isinstance(key, str) or not key.strip("/"):
+        raise StorageKeyError(f"invalid artifact key {key!r}: {hint}")
+    if "\x00" in key:
+        raise StorageKeyError(f"invalid artifact key {key!r}: it holds a NUL byte; {hint}")
+    if key.startswith("/") or "\\" in key:
+        raise StorageKeyError(f"invalid artifact key {key!r}: it is an absolute path; {hint}")
+    parts = [p for p in key.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise StorageKeyError(f"invalid artifact key {key!r}: '.' and '..' are refused; {hint}")
+    return parts
+
+
 def _is_local(fs: fsspec.AbstractFileSystem) -> bool:
     protocols = fs.protocol if isinstance(fs.protocol, (tuple, list)) else (fs.protocol,)
     return "file" in protocols or "local" in protocols

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
-from .base import StorageAdapter
+from .base import StorageAdapter, StorageKeyError, key_parts
 
 
 class LocalStorage(StorageAdapter):
@@ -39,14 +39,23 @@ class LocalStorage(StorageAdapter):
         return LocalFileSystem()
 
     def uri_for(self, key: str) -> str:
-        parts = [p for p in key.split("/") if p]
-        if not parts or any(p in (".", "..") for p in parts):
-            raise ValueError(f"invalid artifact key {key!r}: use a relative '/'-separated name")
-        return "file://" + os.path.join(self.root, *parts)
+        return "file://" + os.path.join(self.root, *key_parts(key))
 
     def path_of(self, uri: str) -> str:
+        """The file of ``uri``; :class:`StorageKeyError` when it is outside the folder, links
+        followed (a link inside the folder to a file elsewhere is refused too)."""
         path = uri[len("file://") :] if uri.startswith("file://") else uri
-        return os.path.abspath(path)
+        if "\x00" in path:
+            raise StorageKeyError(f"invalid artifact URI {uri!r}: it holds a NUL byte")
+        path = os.path.abspath(path)
+        real_root = os.path.realpath(self.root)
+        real = os.path.realpath(path)
+        if real != real_root and not real.startswith(real_root + os.sep):
+            raise StorageKeyError(
+                f"artifact URI {uri!r} is outside the local storage folder {self.root} (after "
+                "following links): this storage reads and writes only inside its folder"
+            )
+        return path
 
     def local_path(self, uri: str) -> str | None:
         return self.path_of(uri)

@@ -18,7 +18,7 @@ from typing import IO, Any, ClassVar
 
 import fsspec
 
-from .base import CHUNK, StorageAdapter, StoredObject
+from .base import CHUNK, StorageAdapter, StorageKeyError, StoredObject, key_parts
 
 TEMP_FOLDER = ".forgelab-tmp"
 #: Multipart part size: S3 wants at least 5 MiB per part but the last, and at most 10,000 parts.
@@ -105,14 +105,27 @@ class S3Storage(StorageAdapter):
         return self._fs
 
     def uri_for(self, key: str) -> str:
-        return f"s3://{self.root}/{key.strip('/')}"
+        return f"s3://{self.root}/{'/'.join(key_parts(key))}"
+
+    def path_of(self, uri: str) -> str:
+        """``bucket/prefix/key`` of ``uri``; :class:`StorageKeyError` when it is not under this
+        adapter's bucket and prefix (HTTP clients resolve ``..`` in a key's URL, so a key with
+        such a part could reach another prefix or bucket)."""
+        path = uri.removeprefix("s3://")
+        if not path.startswith(self.root + "/"):
+            raise StorageKeyError(
+                f"artifact URI {uri!r} is outside s3://{self.root}: this storage reads and "
+                "writes only under its bucket and prefix"
+            )
+        key_parts(path[len(self.root) + 1 :])
+        return path
 
     @contextlib.contextmanager
     def _errors(self, action: str, where: str) -> Iterator[None]:
         """Turn botocore/aiohttp/s3fs failures into one readable :class:`S3StorageError`."""
         try:
             yield
-        except S3StorageError:
+        except (S3StorageError, StorageKeyError):
             raise
         except FileNotFoundError as error:
             if "bucket" in str(error).lower():

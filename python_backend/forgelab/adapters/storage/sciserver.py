@@ -6,6 +6,10 @@ move it to its name (a rename on the fileservice), so nothing half-written is vi
 artifact's name. The fileservice keeps no content hash; the hash returned here is recorded with
 the artifact. Reads and deletes call the Files API directly; :meth:`filesystem` offers the same
 files as an fsspec filesystem.
+
+Inside a SciServer Compute container it needs no configuration: token, user and base URLs come
+from the container (:mod:`forgelab.sciserver.container`), and the artifacts, in the user's
+``Storage/<user>/persistent`` volume, also appear under ``/home/idies/workspace`` there.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from typing import IO, Any, ClassVar
 
 import fsspec
 
-from ...sciserver import SETTINGS_SCHEMA, SciServer, SciServerNotFound
+from ...sciserver import SETTINGS_SCHEMA, SciServer, SciServerNotFound, container
 from ...sciserver.fs import SciServerFileSystem
-from .base import CHUNK, StorageAdapter, StoredObject
+from .base import CHUNK, StorageAdapter, StoredObject, key_parts
 
 TEMP_FOLDER = ".forgelab-tmp"
 
@@ -65,10 +69,12 @@ class SciServerStorage(StorageAdapter):
         return self._fs
 
     def uri_for(self, key: str) -> str:
-        return f"sciserver://{self.root}/{key.strip('/')}"
+        return f"sciserver://{self.root}/{'/'.join(key_parts(key))}"
 
     def path_of(self, uri: str) -> str:
-        return uri.removeprefix("sciserver://").strip("/")
+        path = uri.removeprefix("sciserver://").strip("/")
+        key_parts(path)  # no '.', '..' or NUL part, which the file service would resolve
+        return path
 
     def put_file(self, local_path: str, key: str) -> StoredObject:
         uri = self.uri_for(key)
@@ -92,9 +98,10 @@ class SciServerStorage(StorageAdapter):
         return StoredObject(uri, size[0], "sha256:" + digest.hexdigest())
 
     def get_file(self, uri: str, local_path: str) -> None:
+        path = self.path_of(uri)
         try:
             with open(local_path, "wb") as target:
-                for chunk in self.sciserver.files.download_chunks(self.path_of(uri)):
+                for chunk in self.sciserver.files.download_chunks(path):
                     target.write(chunk)
         except SciServerNotFound:
             raise FileNotFoundError(f"No artifact at {uri}") from None
@@ -118,8 +125,15 @@ class SciServerStorage(StorageAdapter):
         files = self.sciserver.files
         files.upload(probe, b"forgelab")
         files.delete(probe)
+        mounted = container.resolve(container.WORKSPACE)
+        volume = "/".join(self.root.split("/")[:3])
+        here = (
+            f" (in this container: {container.WORKSPACE}/{self.root})"
+            if (mounted / volume).is_dir()
+            else ""
+        )
         return {
             "ok": True,
             "message": f"Signed in to SciServer as {self.sciserver.username}; "
-            f"wrote and deleted a probe file in {self.root}.",
+            f"wrote and deleted a probe file in {self.root}{here}.",
         }
