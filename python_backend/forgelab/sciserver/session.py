@@ -3,13 +3,16 @@
 SciServer's services (login portal, RACM with its JOBM jobs API, the fileservice) take the token
 in the ``X-Auth-Token`` header. The token comes, in this order, from the configuration, from a
 token file (``/home/idies/keystone.token`` inside SciServer Compute), or from logging in with a
-user name and password; with a password an expired token is renewed once, without one the error
-says how to get a new token. Every base URL is configuration, so a contract server on 127.0.0.1
-can stand in for the real services.
+user name and password; with a password an expired token is renewed once, a token file is read
+again in case SciServer replaced it, otherwise the error says how to get a new token. Every base
+URL is configuration, so a contract server on 127.0.0.1 can stand in for the real services;
+what is not configured comes from the container (:mod:`.container`: SciScript's sciscript.json
+and token file).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,9 +20,11 @@ from typing import Any
 
 import requests
 
+from . import container
+
 DEFAULT_LOGIN_URL = "https://apps.sciserver.org/login-portal/keystone/v3/tokens"
 DEFAULT_RACM_URL = "https://apps.sciserver.org/racm"
-TOKEN_FILE = "/home/idies/keystone.token"
+TOKEN_FILE = container.TOKEN_PATH
 
 
 class SciServerError(OSError):
@@ -59,8 +64,13 @@ class SciServerSettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SciServerSettings:
+        """Settings from an adapter configuration; what it leaves out comes from the container
+        (base URLs from sciscript.json, the token file), so no set-up is needed inside one."""
         known = {k: config[k] for k in cls.__dataclass_fields__ if k in config and k != "extra"}
-        return cls(**known)
+        found = container.settings_defaults()
+        if any(known.get(k) for k in ("token", "token_file", "username")):
+            found.pop("token_file", None)
+        return cls(**{**found, **known})
 
 
 #: JSON Schema properties shared by the SciServer adapters' configurations.
@@ -101,27 +111,72 @@ class SciServerSession:
         self.settings = settings
         self._http = requests.Session()
         self._token: str | None = settings.token
+        self._token_file: str | None = None  # where the token was read from, if a file
         self._user: dict[str, Any] | None = None
 
     # -- token ---------------------------------------------------------------------------
     def token(self) -> str:
         if self._token:
             return self._token
-        path = self.settings.token_file or (TOKEN_FILE if os.path.exists(TOKEN_FILE) else None)
+        path = self.settings.token_file
+        if not path and os.path.isfile(container.token_path()):
+            path = str(container.token_path())
         if path:
-            try:
-                with open(path, encoding="utf-8") as file:
-                    self._token = file.read().strip()
-            except OSError as error:
-                raise SciServerAuthError(
-                    f"Cannot read the SciServer token file {path}: {error}."
-                ) from None
+            self._token = self._read_token_file(path)
+            self._token_file = path
             return self._token
         if self.settings.username and self.settings.password:
             return self.login()
         raise SciServerAuthError(
             "No SciServer credentials: set 'token' (or 'token_file', or 'username' and "
-            "'password') in the SciServer adapter configuration on the server."
+            "'password') in the SciServer adapter configuration on the server. (Inside a "
+            f"SciServer Compute container the token is read from {container.token_path()}; "
+            "there is none here.)"
+        )
+
+    @staticmethod
+    def _read_token_file(path: str) -> str:
+        try:
+            with open(path, encoding="utf-8") as file:
+                token = file.read().strip()
+        except OSError as error:
+            raise SciServerAuthError(
+                f"Cannot read the SciServer token file {path}: {error}."
+            ) from None
+        if not token:
+            raise SciServerAuthError(
+                f"The SciServer token file {path} is empty. Inside SciServer Compute, restart "
+                "the container from the Compute dashboard to get a fresh token."
+            )
+        return token
+
+    def _token_file_changed(self) -> bool:
+        """Read the token file again; whether it holds a new token (SciServer replaced it)."""
+        if not self._token_file:
+            return False
+        with contextlib.suppress(SciServerAuthError):
+            fresh = self._read_token_file(self._token_file)
+            if fresh != self._token:
+                self._token, self._user = fresh, None
+                return True
+        return False
+
+    def _refused(self, what: str, detail: str, status: int) -> SciServerAuthError:
+        """The error for a refused token, saying where it came from and how to get a new one."""
+        if self._token_file:
+            return SciServerAuthError(
+                f"Could not {what}: SciServer refused the token in {self._token_file} (expired "
+                f"or invalid: {detail}). Inside SciServer Compute, log in to SciServer again "
+                "and restart this container from the Compute dashboard to get a fresh token; "
+                "elsewhere set 'token' (or 'username' and 'password') in the SciServer adapter "
+                "configuration on the server.",
+                status,
+            )
+        return SciServerAuthError(
+            f"Could not {what}: SciServer refused the token (expired or invalid: {detail}). "
+            "Get a new token (log in at SciServer, or set 'username' and 'password') and "
+            "update the adapter configuration on the server.",
+            status,
         )
 
     def login(self) -> str:
@@ -153,7 +208,14 @@ class SciServerSession:
         """``{"id", "name"}`` of the token's user."""
         if self._user is None:
             url = f"{self.settings.login_url.rstrip('/')}/{self.token()}"
-            data = self.request("GET", url, what="check the SciServer token", auth=False).json()
+            try:
+                response = self.request("GET", url, what="check the SciServer token", auth=False)
+            except SciServerAuthError:
+                if not self._token_file_changed():
+                    raise
+                url = f"{self.settings.login_url.rstrip('/')}/{self.token()}"
+                response = self.request("GET", url, what="check the SciServer token", auth=False)
+            data = response.json()
             self._user = dict(data["token"]["user"])
         return self._user
 
@@ -189,22 +251,21 @@ class SciServerSession:
                 headers["X-Auth-Token"] = self.token()
             response = self._send(method, url, what=what, headers=headers, **kw)
             renewable = self.settings.username and self.settings.password
-            if response.status_code in (401, 403) and auth and renewable and attempt == 1:
-                self.login()
-                kw["headers"] = {k: v for k, v in headers.items() if k != "X-Auth-Token"}
-                continue
+            if response.status_code in (401, 403) and auth and attempt == 1:
+                if renewable:
+                    self.login()
+                    kw["headers"] = {k: v for k, v in headers.items() if k != "X-Auth-Token"}
+                    continue
+                if response.status_code == 401 and self._token_file_changed():
+                    kw["headers"] = {k: v for k, v in headers.items() if k != "X-Auth-Token"}
+                    continue
             break
         status = response.status_code
         if status < 400 or status in ok:
             return response
         detail = _message_of(response)
         if status == 401 or (status == 404 and not auth):
-            raise SciServerAuthError(
-                f"Could not {what}: SciServer refused the token (expired or invalid: {detail}). "
-                "Get a new token (log in at SciServer, or set 'username' and 'password') and "
-                "update the adapter configuration on the server.",
-                status,
-            )
+            raise self._refused(what, detail, status)
         if status == 403:
             raise SciServerAuthError(
                 f"Could not {what}: not allowed for this SciServer user ({detail}).", status

@@ -5,7 +5,9 @@ One adapter, three ways to get a cluster (exactly one in the configuration):
 - ``address``: an existing scheduler (``tcp://host:8786``), which also covers dask-jobqueue
   (Slurm/PBS) clusters and SciServer-hosted Dask;
 - ``local_cluster``: a ``LocalCluster`` of worker processes on this machine (the default);
-- ``gateway``: a new cluster from dask-gateway (JupyterHub), needs the ``dask-gateway`` package.
+- ``gateway``: a new cluster from dask-gateway (JupyterHub), needs the ``dask-gateway`` package;
+  it is shut down once no job has used it for ``release_after`` seconds (an execution ended,
+  was cancelled or failed), and a later job starts a new one.
 
 Each job's files are shipped inside the task; :mod:`.dask_task` runs the command on a worker and
 sends its events back through Dask's event topics while it runs. Jobs are never re-run silently:
@@ -25,6 +27,7 @@ from typing import Any, ClassVar
 
 from .base import AdapterConfigError, ComputeAdapter, EventCallback, JobOutcome, JobSpec
 from .dask_task import PYTHON, kill_job, run_job, topic_for
+from .gateway import GATEWAY_SCHEMA, GatewayCluster, GatewayError, open_cluster
 from .outcome import iso_time, outcome_from_exit
 
 #: Largest job directory shipped inside a task; bigger data belongs in a storage adapter.
@@ -92,18 +95,7 @@ class DaskCompute(ComputeAdapter):
                     "threads_per_worker": {"type": "integer", "minimum": 1, "default": 1},
                 },
             },
-            "gateway": {
-                "type": "object",
-                "title": "dask-gateway",
-                "additionalProperties": False,
-                "required": ["address"],
-                "properties": {
-                    "address": {"type": "string"},
-                    "auth": {"type": "string", "enum": ["jupyterhub", "kerberos", "basic"]},
-                    "cluster_options": {"type": "object"},
-                    "workers": {"type": "integer", "minimum": 1, "default": 2},
-                },
-            },
+            "gateway": GATEWAY_SCHEMA,
             "capacity": {
                 "type": "integer",
                 "minimum": 1,
@@ -124,6 +116,10 @@ class DaskCompute(ComputeAdapter):
         self._mode = chosen[0] if chosen else "local_cluster"
         self._client: Any = None
         self._cluster: Any = None
+        self._gateway: GatewayCluster | None = None
+        self._busy = 0  # jobs being submitted or followed: the gateway cluster is in use
+        self._release: asyncio.TimerHandle | None = None
+        self._releasing: asyncio.Future[None] | None = None  # kept: a task needs a reference
         self._jobs: dict[str, _Job] = {}
         self._by_key: dict[str, _Job] = {}
         self._threads = 0
@@ -135,6 +131,8 @@ class DaskCompute(ComputeAdapter):
             return int(self.config["capacity"])
         if self._threads:
             return self._threads
+        if self._mode == "gateway":
+            return int(self.config["gateway"].get("workers", 1))
         local = self.config.get("local_cluster", {})
         return int(local.get("n_workers", 2)) * int(local.get("threads_per_worker", 1))
 
@@ -147,7 +145,8 @@ class DaskCompute(ComputeAdapter):
         if self._mode == "address":
             return f"the Dask scheduler at {self.config['address']}"
         if self._mode == "gateway":
-            return f"dask-gateway at {self.config['gateway']['address']}"
+            cluster = f" (cluster {self._gateway.name})" if self._gateway else ""
+            return f"dask-gateway at {self.config['gateway']['address']}{cluster}"
         return "a local Dask cluster"
 
     async def start(self) -> None:
@@ -157,8 +156,13 @@ class DaskCompute(ComputeAdapter):
             # Starting worker processes or a gateway cluster takes longer than connecting.
             timeout = float(self.config.get("connect_timeout", 10))
             limit = timeout + 5 if self._mode == "address" else max(timeout, 120.0)
+            if self._mode == "gateway":
+                limit = timeout + float(self.config["gateway"].get("start_timeout", 120)) + 30
             try:
                 self._client = await asyncio.wait_for(self._connect(), limit)
+            except GatewayError:
+                await self.close()
+                raise
             except Exception as error:  # OSError, TimeoutError, "Nanny failed to start", ...
                 await self.close()
                 what = str(error) or f"no answer within {limit:g} s"
@@ -172,6 +176,7 @@ class DaskCompute(ComputeAdapter):
                 ) from None
             self._client.subscribe_topic("all", self._on_cluster_event)
             self._threads = _threads(await self._workers())
+            self._schedule_release()  # a cluster started for a job that never comes is released
 
     async def _workers(self) -> dict[str, Any]:
         """The scheduler's current workers (the async client caches no per-worker details)."""
@@ -185,18 +190,8 @@ class DaskCompute(ComputeAdapter):
         if self._mode == "address":
             return await Client(self.config["address"], asynchronous=True, timeout=timeout)
         if self._mode == "gateway":
-            try:
-                from dask_gateway import Gateway
-            except ImportError:
-                raise ConnectionError(
-                    "The dask 'gateway' configuration needs the dask-gateway package: "
-                    "pip install dask-gateway"
-                ) from None
-            options = self.config["gateway"]
-            gateway = Gateway(options["address"], auth=options.get("auth"), asynchronous=True)
-            self._cluster = await gateway.new_cluster(**options.get("cluster_options", {}))
-            await self._cluster.scale(options.get("workers", 2))
-            return await Client(self._cluster, asynchronous=True, timeout=timeout)
+            client, self._gateway = await open_cluster(self.config["gateway"], timeout)
+            return client
         local = self.config.get("local_cluster", {})
         self._cluster = await LocalCluster(
             n_workers=local.get("n_workers", 2),
@@ -209,20 +204,56 @@ class DaskCompute(ComputeAdapter):
         return await Client(self._cluster, asynchronous=True, timeout=timeout)
 
     async def close(self) -> None:
-        client, cluster = self._client, self._cluster
-        self._client = self._cluster = None
+        self._cancel_release()
+        client, cluster, gateway = self._client, self._cluster, self._gateway
+        self._client = self._cluster = self._gateway = None
         if client is not None:
             with contextlib.suppress(Exception):
                 client.unsubscribe_topic("all")  # else the scheduler reports our own leaving to us
                 await client.close()
         if cluster is not None:
             with contextlib.suppress(Exception):
-                if self._mode == "gateway":
-                    await cluster.shutdown()
-                else:
-                    await cluster.close()
+                await cluster.close()
+        if gateway is not None:
+            with contextlib.suppress(Exception):
+                await gateway.shutdown()
+
+    # -- the gateway cluster's lifetime ---------------------------------------------------
+    def _cancel_release(self) -> None:
+        if self._release is not None:
+            self._release.cancel()
+            self._release = None
+
+    def _schedule_release(self) -> None:
+        """Shut a gateway cluster down once no job has used it for ``release_after`` seconds."""
+        if self._mode != "gateway" or self._busy or self._gateway is None:
+            return
+        self._cancel_release()
+        delay = float(self.config["gateway"].get("release_after", 5))
+        loop = asyncio.get_running_loop()
+        self._release = loop.call_later(delay, self._start_release)
+
+    def _start_release(self) -> None:
+        self._releasing = asyncio.ensure_future(self._release_idle())
+
+    async def _release_idle(self) -> None:
+        async with self._start_lock:
+            self._release = None
+            if not self._busy:
+                await self.close()
 
     async def submit(self, spec: JobSpec, on_event: EventCallback) -> str:
+        self._busy += 1
+        self._cancel_release()
+        try:
+            return await self._submit(spec, on_event)
+        except BaseException:
+            self._jobs.pop(spec.job_id, None)
+            self._busy -= 1
+            self._schedule_release()
+            raise
+
+    async def _submit(self, spec: JobSpec, on_event: EventCallback) -> str:
         await self.start()
         files = await asyncio.to_thread(_read_files, spec.directory)
         command = [PYTHON if part == sys.executable else part for part in spec.command]
@@ -366,7 +397,9 @@ class DaskCompute(ComputeAdapter):
                 await asyncio.wait_for(job.changed.wait(), max(0.0, deadline - loop.time()))
 
     def _forget(self, job: _Job) -> None:
-        self._jobs.pop(job.job_id, None)
+        if self._jobs.pop(job.job_id, None) is not None:
+            self._busy -= 1
+            self._schedule_release()
         self._by_key.pop(job.key, None)
         if self._client is not None:
             with contextlib.suppress(Exception):

@@ -6,6 +6,11 @@ job's environment and runs ``main.py``, then submits a Compute job whose working
 that folder. While it runs, the adapter polls the job and reads ``stdout.txt``, ``stderr.txt``
 (written by SciServer) and the events file back through the Files API, forwarding new complete
 lines; at the end it reads ``result.json``. Calls are blocking HTTP, run in threads.
+
+Inside a SciServer Compute container it needs no configuration: the token, the user and the
+base URLs come from the container (:mod:`forgelab.sciserver.container`), and job folders go to
+the user's scratch volume (``Temporary/<user>/scratch``) when the domain offers it, else to
+``Storage/<user>/persistent``.
 """
 
 from __future__ import annotations
@@ -26,8 +31,17 @@ from ...sciserver import (
     SciServerAuthError,
     SciServerError,
     SciServerNotFound,
+    container,
 )
-from ...sciserver.jobs import CANCELED, ERROR, STARTED, SUCCESS, is_terminal, status_name
+from ...sciserver.jobs import (
+    CANCELED,
+    ERROR,
+    STARTED,
+    SUCCESS,
+    UserVolume,
+    is_terminal,
+    status_name,
+)
 from .base import ComputeAdapter, EventCallback, JobOutcome, JobSpec
 from .outcome import iso_time, outcome_from_exit
 
@@ -70,8 +84,16 @@ class SciServerCompute(ComputeAdapter):
                 "type": "string",
                 "description": "Docker image name; default: the domain's first.",
             },
-            "root_volume": {"type": "string", "default": "Storage"},
-            "user_volume": {"type": "string", "default": "persistent"},
+            "root_volume": {
+                "type": "string",
+                "default": "Storage",
+                "description": "Inside SciServer Compute, default: Temporary if the user has it.",
+            },
+            "user_volume": {
+                "type": "string",
+                "default": "persistent",
+                "description": "Inside SciServer Compute, default: scratch if the user has it.",
+            },
             "jobs_folder": {"type": "string", "default": "forgelab-jobs"},
             "python": {
                 "type": "string",
@@ -101,11 +123,32 @@ class SciServerCompute(ComputeAdapter):
             ]
         )
 
+    def _jobs_volume(self, domain: dict[str, Any]) -> UserVolume:
+        """The user volume that holds job folders (configured, or chosen in a container)."""
+        chosen = "root_volume" in self.config or "user_volume" in self.config
+        if chosen or not container.inside_compute():
+            return self.sciserver.jobs.user_volume(domain, self._volume_path())
+        user = self.sciserver.username
+        owned = {
+            f"{v.get('rootVolumeName')}/{v.get('owner')}/{v.get('name')}"
+            for v in domain.get("userVolumes", [])
+            if v.get("owner") == user and "write" in v.get("allowedActions", ["write"])
+        }
+        for preferred in (f"Temporary/{user}/scratch", f"Storage/{user}/persistent"):
+            if preferred in owned:
+                return self.sciserver.jobs.user_volume(domain, preferred)
+        raise SciServerError(
+            f"The compute domain {domain.get('name')!r} offers {user} neither "
+            f"Temporary/{user}/scratch nor Storage/{user}/persistent to write job folders to "
+            f"(it offers {', '.join(sorted(owned)) or 'none'}); set 'root_volume' and "
+            "'user_volume' in the sciserver compute adapter configuration."
+        )
+
     def _prepare(self, spec: JobSpec) -> tuple[dict[str, Any], str, Any]:
         """Blocking part of submit: resolve domain and volume, upload the job's files."""
         jobs = self.sciserver.jobs
         domain = jobs.domain(self.config.get("compute_domain"))
-        volume = jobs.user_volume(domain, self._volume_path())
+        volume = self._jobs_volume(domain)
         images = [i.get("name") for i in domain.get("images", [])]
         image = self.config.get("image") or (images[0] if images else None)
         if not image:
@@ -321,7 +364,7 @@ class SciServerCompute(ComputeAdapter):
         def check() -> str:
             user = self.sciserver.username
             domain = self.sciserver.jobs.domain(self.config.get("compute_domain"))
-            volume = self.sciserver.jobs.user_volume(domain, self._volume_path())
+            volume = self._jobs_volume(domain)
             folder = f"{volume.path}/{self.config.get('jobs_folder', 'forgelab-jobs')}"
             return (
                 f"Signed in to SciServer as {user}; jobs run in compute domain "
