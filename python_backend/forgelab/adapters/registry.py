@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import entry_points
 from typing import Any, Literal
 
@@ -65,10 +66,15 @@ class AdapterInfo:
 
 def targets(kind: AdapterKind) -> dict[str, str]:
     """Adapter name to ``module:Class`` for one kind; entry points may add or override."""
-    found = dict(_BUILTIN[kind])
-    for ep in entry_points(group=f"forgelab.{kind}"):
-        found[ep.name] = ep.value
-    return found
+    return {**_BUILTIN[kind], **dict(_registered(kind))}
+
+
+@cache
+def _registered(kind: AdapterKind) -> tuple[tuple[str, str], ...]:
+    """The entry points of one kind, read once per process: scanning the installed packages'
+    metadata takes about 0.1 s, and every submission looks adapters up. A package installed
+    later is seen after a restart, as with Jupyter's own extensions."""
+    return tuple((ep.name, ep.value) for ep in entry_points(group=f"forgelab.{kind}"))
 
 
 def load_class(kind: AdapterKind, name: str) -> type:
