@@ -53,7 +53,7 @@ def main(galaxies: int = 1000, epochs: int = 5) -> dict[str, object]:
             times[name] = now - start
             start = now
 
-        table = ops.casjobs_query(casjobs_url=server.casjobs_url, limit=galaxies)
+        table = ops.casjobs_query(galaxies, casjobs_url=server.casjobs_url)
         lap("query")
         table, report = ops.download_fits(
             table, sas_url=server.sas_url, directory=str(root / "frames"), workers=8
@@ -62,7 +62,7 @@ def main(galaxies: int = 1000, epochs: int = 5) -> dict[str, object]:
         cubes, labels, redshifts, magnitudes = ops.preprocess(table)
         lap("preprocess")
         model, predictions, history = ops.train_validate(
-            cubes, labels, redshifts, str(REPO / "examples" / "redshift.arch.json"), epochs=epochs
+            cubes, labels, redshifts, str(REPO / "examples" / "redshift.arch.json"), epochs
         )
         lap(f"train ({epochs} epochs)")
         scores = ops.knn_baseline(magnitudes, redshifts, predictions)

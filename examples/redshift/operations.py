@@ -3,21 +3,26 @@
 Each function is an operation: positional parameters are inputs, keyword-only parameters are
 attributes, the return annotation names the outputs. They run as they are in a notebook too:
 
-    galaxies = casjobs_query(limit=200, casjobs_url=...)
-    galaxies, report = download_fits(galaxies, sas_url=..., directory="frames")
+    limit, epochs = configure(scale="small")
+    galaxies = casjobs_query(limit)
+    galaxies, report = download_fits(galaxies)
     cubes, labels, redshifts, magnitudes = preprocess(galaxies)
-    model, predictions, history = train_validate(cubes, labels, redshifts, "../redshift.arch.json")
+    model, predictions, history = train_validate(
+        cubes, labels, redshifts, "../redshift.arch.json", epochs
+    )
     metrics = knn_baseline(magnitudes, redshifts, predictions)
 
-The defaults are the real services (SkyServer's CasJobs, the SDSS Science Archive Server); the
-offline sky (``forgelab example redshift --offline``) prints the URLs to use instead.
+The services are configuration: an empty ``casjobs_url``, ``sas_url`` or ``directory`` means
+``$REDSHIFT_CASJOBS_URL``, ``$REDSHIFT_SAS_URL`` or ``$REDSHIFT_FRAMES``, else the real services
+(SkyServer's CasJobs, the SDSS Science Archive Server) and ``~/.cache/forgelab/sdss``. The
+offline sky (``forgelab example redshift --offline``) prints the values to use instead.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +40,16 @@ GALAXY_SQL = (
 BANDS = ("u", "g", "r", "i", "z")
 #: Flux scale (nanomaggies) of the arcsinh stretch applied to the cut-outs before training.
 STRETCH = 0.05
+#: Galaxies queried and epochs trained per ``scale`` of :func:`configure`.
+SCALES = {"tiny": (64, 2), "small": (1000, 5), "paper": (10000, 10)}
+DEFAULT_FRAMES = "~/.cache/forgelab/sdss"
+
+
+class Scale(NamedTuple):
+    """How many galaxies to query and how many epochs to train."""
+
+    limit: int
+    epochs: int
 
 
 class Downloaded(NamedTuple):
@@ -63,19 +78,32 @@ class Trained(NamedTuple):
     history: dict
 
 
+def configure(*, scale: Literal["tiny", "small", "paper"] = "small") -> Scale:
+    """The size of the run: ``small`` (1,000 galaxies, 5 epochs), ``paper`` (the paper's
+    10,000 galaxies and 10 epochs) or ``tiny`` (64 galaxies, 2 epochs: a smoke test)."""
+    if scale not in SCALES:
+        raise ValueError(f"configure: scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    limit, epochs = SCALES[scale]
+    print(f"scale {scale}: {limit} galaxies, {epochs} epochs")
+    return Scale(limit, epochs)
+
+
 def casjobs_query(
-    *,
-    casjobs_url: str = DEFAULT_CASJOBS_URL,
-    context: str = "DR17",
     limit: int = 1000,
+    *,
+    casjobs_url: str = "",
+    context: str = "DR17",
     z_max: float = 0.4,
     sql: str = GALAXY_SQL,
 ) -> pd.DataFrame:
-    """Select galaxies with 0 < z < z_max, their fields and positions, from CasJobs.
+    """Select up to ``limit`` galaxies with 0 < z < z_max, their fields and positions, from
+    CasJobs.
 
-    ``sql`` may use ``{limit}`` and ``{z_max}``. The SciServer token, when needed, comes from
+    ``casjobs_url`` empty: ``$REDSHIFT_CASJOBS_URL``, else SkyServer's CasJobs. ``sql`` may use
+    ``{limit}`` and ``{z_max}``. The SciServer token, when needed, comes from
     ``$SCISERVER_TOKEN`` or SciServer Compute's token file.
     """
+    casjobs_url = casjobs_url or os.environ.get("REDSHIFT_CASJOBS_URL") or DEFAULT_CASJOBS_URL
     client = CasJobs.from_config({"url": casjobs_url})
     galaxies = client.query(sql.format(limit=limit, z_max=z_max), context=context)
     fields = galaxies.groupby(["run", "camcol", "field"]).ngroups
@@ -86,8 +114,8 @@ def casjobs_query(
 def download_fits(
     galaxies: pd.DataFrame,
     *,
-    sas_url: str = frames.DEFAULT_SAS_URL,
-    directory: str = "~/.cache/forgelab/sdss",
+    sas_url: str = "",
+    directory: str = "",
     workers: int = 4,
     retries: int = 3,
 ) -> Downloaded:
@@ -95,9 +123,12 @@ def download_fits(
 
     Each field's frames are fetched once and shared by its galaxies; files already in
     ``directory`` and valid are reused. Galaxies whose frames cannot be had are reported by
-    file name and left out; the rest go on.
+    file name and left out; the rest go on. ``sas_url`` empty: ``$REDSHIFT_SAS_URL``, else the
+    SDSS Science Archive Server; ``directory`` empty: ``$REDSHIFT_FRAMES``, else
+    ``~/.cache/forgelab/sdss``.
     """
-    directory = os.path.expanduser(directory)
+    sas_url = sas_url or os.environ.get("REDSHIFT_SAS_URL") or frames.DEFAULT_SAS_URL
+    directory = os.path.expanduser(directory or os.environ.get("REDSHIFT_FRAMES") or DEFAULT_FRAMES)
     fields = list(
         zip(galaxies["run"], galaxies["rerun"], galaxies["camcol"], galaxies["field"], strict=True)
     )
@@ -195,8 +226,8 @@ def train_validate(
     labels: np.ndarray,
     redshifts: np.ndarray,
     architecture: ArchitectureRef,
-    *,
     epochs: int = 5,
+    *,
     batch_size: int = 8,
     learning_rate: float = 0.001,
     test_fraction: float = 0.2,
