@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from . import UsageError
+from ._recorded import recorded_run, write_pipeline
 
 NAME = "reify"
 HELP = (
@@ -65,52 +65,29 @@ def reify_notebook(
     The summary has ``pipeline`` (path), ``operations``, ``records``, and with ``run``:
     ``reproduced`` (bool), ``difference`` (text or None) and ``execution``.
     """
-    from ..jobs import serializers
-    from ..provenance import history, reify
-    from ..provenance.headless import run_notebook
-    from ..provenance.reproduce import difference, run_pipeline
-    from ..store import Store
+    from ..provenance import reify
+    from ..provenance.reproduce import difference
 
     path = Path(notebook).resolve()
     if not path.is_file():
         raise UsageError(f"{notebook}: no such notebook")
     out = Path(output) if output else path.with_name(f"{path.stem}-{target}.pipeline.json")
-    with tempfile.TemporaryDirectory(prefix="forgelab-reify-", dir=workdir) as scratch:
-        scratch_dir = Path(scratch)
-        url = f"sqlite:///{scratch_dir / 'provenance.db'}"
-        expected_file = scratch_dir / "expected.value"
-        with run_notebook(path, store_url=url) as (kernel, results):
-            flushed = kernel.flush()
-            saved = kernel.save_value(target, expected_file) if run else {}
-        if flushed.get("errors"):
-            raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
-        failed = [(i, r) for i, r in enumerate(results) if r.status != "ok"]
-        store = Store(url)
-        try:
-            records = history.load_records(store, session=flushed["session"])
-            doc = reify.reify(
-                records, target, lift_constants=lift_constants, allow_network=allow_network
-            )
-        finally:
-            store.close()
-        out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    keep = (lambda _results: target) if run else (lambda _results: None)
+    with recorded_run(path, workdir=workdir, keep=keep) as recorded:
+        doc = reify.reify(
+            recorded.records, target, lift_constants=lift_constants, allow_network=allow_network
+        )
+        failed = [(i, r) for i, r in enumerate(recorded.results) if r.status != "ok"]
         summary: dict[str, Any] = {
-            "pipeline": str(out),
+            **write_pipeline(doc, out),
             "target": target,
-            "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
-            "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
-            "records": doc["metadata"]["reifiedFrom"]["records"],
             "failedCells": [f"cell {i + 1}: {r.error}" for i, r in failed],
         }
         if run:
-            if saved.get("missing"):
+            if recorded.saved.get("missing"):
                 raise UsageError(f"{target!r} is not defined at the end of {notebook}")
-            expected = serializers.load(str(expected_file), saved["serializer"])
-            run_store = Store(f"sqlite:///{scratch_dir / 'executions.db'}")
-            try:
-                actual, execution = run_pipeline(doc, root=scratch_dir, store=run_store)
-            finally:
-                run_store.close()
+            expected = recorded.expected()
+            actual, execution = recorded.reproduce(doc)
             diff = difference(expected, actual, target)
             summary.update(
                 {"reproduced": diff is None, "difference": diff, "execution": execution["id"]}

@@ -8,13 +8,12 @@ as ``_<execution count>``); a figure is redrawn, not compared.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import UsageError
+from ._recorded import recorded_run, write_pipeline
 
 
 def reify_notebook_cell(
@@ -33,12 +32,9 @@ def reify_notebook_cell(
     or ``figure``), ``operations``, ``records``; with ``run`` also ``reproduced``, ``compared``,
     ``difference`` and ``execution``.
     """
-    from ..jobs import serializers
-    from ..provenance import history
     from ..provenance.cells import find_cell_record, reify_cell
-    from ..provenance.headless import notebook_cells, run_notebook
-    from ..provenance.reproduce import difference, run_pipeline
-    from ..store import Store
+    from ..provenance.headless import notebook_cells
+    from ..provenance.reproduce import difference
 
     path = Path(notebook).resolve()
     if not path.is_file():
@@ -49,21 +45,14 @@ def reify_notebook_cell(
             f"--cell {cell}: {notebook} has {len(cells)} code cell(s); give a number from 1"
         )
     out = Path(output) if output else path.with_name(f"{path.stem}-cell-{cell}.pipeline.json")
-    with tempfile.TemporaryDirectory(prefix="forgelab-reify-", dir=workdir) as scratch:
-        scratch_dir = Path(scratch)
-        url = f"sqlite:///{scratch_dir / 'provenance.db'}"
-        expected_file = scratch_dir / "expected.value"
-        with run_notebook(path, store_url=url) as (kernel, results):
-            flushed = kernel.flush()
-            count = results[cell - 1].execution_count
-            saved = kernel.save_value(f"_{count}", expected_file) if run and count else {}
-        if flushed.get("errors"):
-            raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
-        store = Store(url)
-        try:
-            records = history.load_records(store, session=flushed["session"])
-        finally:
-            store.close()
+
+    def displayed(results: list[Any]) -> str | None:
+        """IPython keeps the value a cell displayed as ``_<execution count>``."""
+        count = results[cell - 1].execution_count
+        return f"_{count}" if run and count else None
+
+    with recorded_run(path, workdir=workdir, keep=displayed) as recorded:
+        records = recorded.records
         cell_id = cells[cell - 1][0]
         if cell_id:
             record = find_cell_record(records, cell_id=cell_id)
@@ -72,27 +61,15 @@ def reify_notebook_cell(
         doc = reify_cell(
             records, record, lift_constants=lift_constants, allow_network=allow_network
         )
-        out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         kind = doc["metadata"]["reifiedFrom"]["output"]
-        summary: dict[str, Any] = {
-            "pipeline": str(out),
-            "cell": cell,
-            "output": kind,
-            "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
-            "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
-            "records": doc["metadata"]["reifiedFrom"]["records"],
-        }
+        summary: dict[str, Any] = {**write_pipeline(doc, out), "cell": cell, "output": kind}
         if run:
-            run_store = Store(f"sqlite:///{scratch_dir / 'executions.db'}")
-            try:
-                actual, execution = run_pipeline(doc, root=scratch_dir, store=run_store)
-            finally:
-                run_store.close()
+            actual, execution = recorded.reproduce(doc)
             diff = None
+            saved = recorded.saved
             compared = kind == "expression" and not saved.get("missing") and bool(saved)
             if compared:
-                expected = serializers.load(str(expected_file), saved["serializer"])
-                diff = difference(expected, actual, f"the output of cell {cell}")
+                diff = difference(recorded.expected(), actual, f"the output of cell {cell}")
             summary.update(
                 {
                     "reproduced": diff is None,

@@ -1,0 +1,81 @@
+"""What ``forgelab reify`` does for ``--target`` and ``--cell`` alike: run the notebook headless
+with recording into a scratch store, write the reified pipeline, and run it to compare."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class RecordedRun:
+    """A headless run of a notebook: its records, cell results and the value it kept."""
+
+    scratch: Path
+    records: list[dict[str, Any]]
+    results: list[Any]
+    saved: dict[str, Any]
+    """What ``save_value`` answered (``{}`` when no value was kept; ``missing`` if undefined)."""
+
+    def expected(self) -> Any:
+        """The value the notebook held, as it was saved from the kernel."""
+        from ..jobs import serializers
+
+        return serializers.load(str(self.scratch / "expected.value"), self.saved["serializer"])
+
+    def reproduce(self, doc: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """Run the pipeline ``doc`` in this scratch folder: its output and the execution."""
+        from ..provenance.reproduce import run_pipeline
+        from ..store import Store
+
+        store = Store(f"sqlite:///{self.scratch / 'executions.db'}")
+        try:
+            return run_pipeline(doc, root=self.scratch, store=store)
+        finally:
+            store.close()
+
+
+@contextmanager
+def recorded_run(
+    path: Path,
+    *,
+    workdir: str | Path | None,
+    keep: Callable[[list[Any]], str | None] = lambda _results: None,
+) -> Iterator[RecordedRun]:
+    """Run ``path`` with recording on; ``keep(results)`` names the variable whose final value is
+    saved for a later comparison (None: none). The scratch folder lives as long as the context."""
+    from ..provenance import history
+    from ..provenance.headless import run_notebook
+    from ..store import Store
+
+    with tempfile.TemporaryDirectory(prefix="forgelab-reify-", dir=workdir) as scratch:
+        scratch_dir = Path(scratch)
+        url = f"sqlite:///{scratch_dir / 'provenance.db'}"
+        with run_notebook(path, store_url=url) as (kernel, results):
+            flushed = kernel.flush()
+            name = keep(results)
+            saved = kernel.save_value(name, scratch_dir / "expected.value") if name else {}
+        if flushed.get("errors"):
+            raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
+        store = Store(url)
+        try:
+            records = history.load_records(store, session=flushed["session"])
+        finally:
+            store.close()
+        yield RecordedRun(scratch_dir, records, results, saved)
+
+
+def write_pipeline(doc: dict[str, Any], out: Path) -> dict[str, Any]:
+    """Write the reified pipeline; the part of the summary every reify prints."""
+    out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return {
+        "pipeline": str(out),
+        "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
+        "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
+        "records": doc["metadata"]["reifiedFrom"]["records"],
+    }
