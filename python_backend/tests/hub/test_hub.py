@@ -7,17 +7,15 @@ tests run in file order: the last ones stop bob's server and then the whole depl
 from __future__ import annotations
 
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 import sqlalchemy
-import tornado.websocket
 import websocket
-from forgelab.server.extension import handlers
 from forgelab.testing.hub import HubBrowser, HubDeployment, alive, is_login_or_refusal
+from forgelab.testing.routes import http_requests, websocket_routes
 
 from .conftest import USERS
 
@@ -53,48 +51,15 @@ def page_config(html: str) -> dict[str, Any]:
     return json.loads(parser.text)
 
 
-def fill(route: str, ids: dict[str, str]) -> list[str]:
-    """Every concrete path of a route: each ``(a|b)`` alternative, and each id group filled
-    with the id named by the path segment before it (``executions/<id>``)."""
-    paths = [route]
-    while any("(" in p for p in paths):
-        expanded = []
-        for path in paths:
-            group = re.search(r"\(([^()]*)\)", path)
-            if group is None:
-                expanded.append(path)
-                continue
-            if "[" in group.group(1):
-                segment = path[: group.start()].rstrip("/").rsplit("/", 1)[-1]
-                assert segment in ids, f"route {route!r}: no id for a path after {segment!r}"
-                alternatives = [ids[segment]]
-            else:
-                alternatives = group.group(1).split("|")
-            expanded.extend(path[: group.start()] + a + path[group.end() :] for a in alternatives)
-        paths = expanded
-    return paths
-
-
 def endpoints(ids: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(method, path, route) for every method every ForgeLab handler implements."""
-    found = []
-    for route, handler in handlers():
-        if issubclass(handler, tornado.websocket.WebSocketHandler):
-            continue
-        for method in METHODS:
-            implemented = getattr(handler, method, None)
-            if implemented is None or implemented is getattr(tornado.web.RequestHandler, method):
-                continue
-            found.extend((method.upper(), path, route) for path in fill(route, ids))
-    return found
+    """(method, path, route) for every method every ForgeLab handler implements, each id filled
+    with the one ``ids`` names by the path segment before it (``executions/<id>``)."""
 
+    def id_for(segment: str) -> str:
+        assert segment in ids, f"no id for a path after {segment!r}"
+        return ids[segment]
 
-def websocket_paths() -> list[str]:
-    return [
-        route
-        for route, handler in handlers()
-        if issubclass(handler, tornado.websocket.WebSocketHandler)
-    ]
+    return [(method, path, route) for method, path, route, _ in http_requests(id_for)]
 
 
 def ids_of(run: dict[str, Any]) -> dict[str, str]:
@@ -212,7 +177,7 @@ def test_alice_cannot_reach_bobs_server_on_any_forgelab_route(
         assert not any(secret in response.text for secret in secrets), where
         assert "hello bob" not in response.text, where
 
-    for path in websocket_paths():
+    for path in websocket_routes():
         url = alice.server_url(f"forgelab/api/{path}", user="bob").replace("http", "ws", 1)
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
             websocket.create_connection(

@@ -7,16 +7,15 @@ id is answered exactly like an id that does not exist, the owner's own id is ser
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import tornado
 from forgelab.provenance.headless import KernelRun
-from forgelab.server.extension import handlers
 from forgelab.store import Store
 from forgelab.store.models import ArtifactRow, ExecutionRow, ProvenanceRow
+from forgelab.testing.routes import http_requests
 from sqlalchemy import select
 
 from .conftest import HubUsers, as_user, call, finished, hub_user, input_pipeline, sum_pipeline
@@ -58,38 +57,18 @@ def jp_server_config(jp_server_config, histories) -> Iterator[dict[str, Any]]:  
         }
 
 
-def expand(route: str, ids: dict[str, str]) -> list[str]:
-    """The concrete paths of a route: ids filled in by what they name, alternatives expanded."""
-    kind = route.split("/")[0]
-    names = {"executions": ["execution", "job"], "artifacts": ["artifact"]}[kind]
-    for name in names:
-        if IDENT in route:
-            route = route.replace(IDENT, ids[name], 1)
-    paths = [route]
-    while any("(" in p for p in paths):
-        expanded = []
-        for path in paths:
-            group = re.search(r"\(([^()]*)\)", path)
-            assert group is not None
-            for alternative in group.group(1).split("|"):
-                expanded.append(path[: group.start()] + alternative + path[group.end() :])
-        paths = expanded
-    return paths
-
-
 def id_requests(ids: dict[str, str]) -> list[tuple[str, str, str]]:
     """(method, path, handler) of every route naming a user's record, ``ids`` filled in."""
-    found = []
-    for route, handler in handlers():
-        if IDENT not in route or issubclass(handler, tornado.websocket.WebSocketHandler):
-            continue
-        if route.startswith("adapters/"):
-            continue  # names an adapter of the server's configuration, not a user's record
-        for method in ("get", "post", "delete", "put", "patch"):
-            implemented = getattr(handler, method, None)
-            if implemented is None or implemented is getattr(tornado.web.RequestHandler, method):
-                continue
-            found.extend((method.upper(), path, handler.__name__) for path in expand(route, ids))
+    by_segment = {"executions": ids["execution"], "jobs": ids["job"], "artifacts": ids["artifact"]}
+
+    def naming_a_record(route: str) -> bool:
+        # adapters/... names an adapter of the server's configuration, not a user's record
+        return IDENT in route and not route.startswith("adapters/")
+
+    found = [
+        (method, path, handler.__name__)
+        for method, path, _route, handler in http_requests(by_segment.__getitem__, naming_a_record)
+    ]
     # Reading before changing: the owner's own DELETE comes last.
     return sorted(found, key=lambda r: (r[0] != "GET", r[0] == "DELETE", r[1]))
 

@@ -7,56 +7,19 @@ without touching this file.
 
 from __future__ import annotations
 
-import re
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
 import tornado
-from forgelab.server.extension import handlers
-
-METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def concrete(route: str) -> list[str]:
-    """Every path a route's pattern stands for, with ``x`` for ids and each alternative of a
-    ``(a|b)`` group."""
-    paths = [route]
-    while any("(" in p for p in paths):
-        expanded = []
-        for path in paths:
-            group = re.search(r"\(([^()]*)\)", path)
-            if group is None:
-                expanded.append(path)
-                continue
-            alternatives = group.group(1).split("|") if "|" in group.group(1) else ["x"]
-            for alternative in alternatives:
-                expanded.append(path[: group.start()] + alternative + path[group.end() :])
-        paths = expanded
-    return paths
+from forgelab.testing.routes import http_requests, websocket_routes
 
 
 def endpoints() -> list[tuple[str, str, str]]:
-    """(path, method, handler name) for every method a ForgeLab handler implements."""
-    found = []
-    for route, handler in handlers():
-        if issubclass(handler, tornado.websocket.WebSocketHandler):
-            continue
-        for method in METHODS:
-            implemented = getattr(handler, method, None)
-            base = getattr(tornado.web.RequestHandler, method)
-            if implemented is None or implemented is base:
-                continue
-            found.extend((path, method.upper(), handler.__name__) for path in concrete(route))
-    return found
-
-
-def websocket_routes() -> list[str]:
+    """(path, method, handler name) of every method a handler implements, ``x`` for ids."""
     return [
-        path
-        for route, handler in handlers()
-        if issubclass(handler, tornado.websocket.WebSocketHandler)
-        for path in concrete(route)
+        (path, method, handler.__name__)
+        for method, path, _route, handler in http_requests(lambda _segment: "x")
     ]
 
 
