@@ -7,7 +7,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { SplitPanel, Widget } from '@lumino/widgets';
 
 import { Execution, Job } from '../formats';
-import { GraphView, IViewGraph } from '../graphview';
+import { GraphView, IViewGraph, readOnlyDelegate } from '../graphview';
 import { connectionKey, viewNode } from '../pipeline';
 import { ansiSegments } from './ansi';
 import { EventStream, ExecutionsClient } from './client';
@@ -41,16 +41,7 @@ export class ExecutionView extends SplitPanel {
     this.addClass('jp-ForgeLab-ExecutionView');
     this.model = new ExecutionModel(execution);
     this.graph = new GraphView({
-      delegate: {
-        checkConnection: () => READ_ONLY,
-        connect: () => ({ ok: false, reason: READ_ONLY }),
-        moveNodes: () => undefined,
-        remove: () => undefined,
-        copy: () => '',
-        paste: () => [],
-        undo: () => undefined,
-        redo: () => undefined
-      },
+      delegate: readOnlyDelegate(READ_ONLY),
       emptyMessage: 'This execution has no operations.'
     });
     this.jobPanel = new JobPanel(client, this.model);

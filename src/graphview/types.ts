@@ -99,6 +99,21 @@ export interface IGraphViewDelegate {
   redo(): void;
 }
 
+/** The delegate of a graph nobody edits (an execution, a provenance graph): wiring is refused
+ * with `reason`, and every other change is ignored. */
+export function readOnlyDelegate(reason: string): IGraphViewDelegate {
+  return {
+    checkConnection: () => reason,
+    connect: () => ({ ok: false, reason }),
+    moveNodes: () => undefined,
+    remove: () => undefined,
+    copy: () => '',
+    paste: () => [],
+    undo: () => undefined,
+    redo: () => undefined
+  };
+}
+
 /** Sizes of the drawing, so that an editor can make its nodes bigger or smaller. */
 export interface IGraphViewMetrics {
   /** Node width. */

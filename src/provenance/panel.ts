@@ -10,7 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { ImplicitOperation } from '../formats';
-import { GraphView } from '../graphview';
+import { GraphView, readOnlyDelegate } from '../graphview';
 import { KernelBridge } from '../services/kernel';
 import { ProvenanceClient } from './client';
 import { localPath } from './context';
@@ -60,16 +60,7 @@ export class ProvenancePanel extends Panel {
       </div>
       <div class="jp-ForgeLab-ProvenancePanel-message" role="status"></div>`;
     this.graph = new GraphView({
-      delegate: {
-        checkConnection: () => READ_ONLY,
-        connect: () => ({ ok: false, reason: READ_ONLY }),
-        moveNodes: () => undefined,
-        remove: () => undefined,
-        copy: () => '',
-        paste: () => [],
-        undo: () => undefined,
-        redo: () => undefined
-      },
+      delegate: readOnlyDelegate(READ_ONLY),
       // The sidebar is narrow: smaller nodes keep a few cells readable side by side.
       metrics: { nodeWidth: 140, rankGap: 40, nodeGap: 16 },
       emptyMessage: 'Choose a variable to see where its value came from.'
@@ -182,77 +173,28 @@ export class ProvenancePanel extends Panel {
   }
 
   /** Show the provenance graph of variable `name` of the followed notebook. */
-  async showVariable(name: string): Promise<void> {
-    const panel = this._notebook;
-    const bridge = this._bridge;
-    if (!panel || !bridge) {
-      this._say('Open a notebook first.', 'error');
-      return;
-    }
-    try {
-      const flushed = (await bridge.request('provenance.flush')) as {
-        session: string;
-      };
-      const records = await this.client.records(localPath(panel.context.path));
-      const version = this._variables.find(v => v.name === name)?.version;
-      const slice = sliceRecords(records, name, {
-        session: flushed.session,
-        version
-      });
-      this._setSubject({
-        kind: 'variable',
-        notebook: localPath(panel.context.path),
-        slice
-      });
-      this.graph.render(sliceGraph(slice));
-      this.graph.fit(false);
-      this._say(
-        `${name} v${slice.version}: ${slice.records.length} recorded operation(s). Click one to go to its cell.`
-      );
-    } catch (error) {
-      this._say(
-        `The provenance of ${name} could not be shown: ${(error as Error).message}`,
-        'error'
-      );
-    }
+  showVariable(name: string): Promise<void> {
+    return this._showSlice(
+      name,
+      (records, session) =>
+        sliceRecords(records, name, {
+          session,
+          version: this._variables.find(v => v.name === name)?.version
+        }),
+      slice => `${name} v${slice.version}`
+    );
   }
 
   /**
    * Show the provenance graph of the output (last expression or figure) of cell `cellId` of the
    * followed notebook: its latest run in the current kernel session and what that run read.
    */
-  async showCellOutput(cellId: string): Promise<void> {
-    const panel = this._notebook;
-    const bridge = this._bridge;
-    if (!panel || !bridge) {
-      this._say('Open a notebook first.', 'error');
-      return;
-    }
-    try {
-      const flushed = (await bridge.request('provenance.flush')) as {
-        session: string;
-      };
-      const records = await this.client.records(localPath(panel.context.path));
-      const slice = sliceCell(records, {
-        cell: cellId,
-        session: flushed.session
-      });
-      this._setSubject({
-        kind: 'variable',
-        notebook: localPath(panel.context.path),
-        slice
-      });
-      this.graph.render(sliceGraph(slice));
-      this.graph.fit(false);
-      this._say(
-        `Output of cell [${slice.version}]: ${slice.records.length} recorded operation(s). Click one to go to its cell.`
-      );
-    } catch (error) {
-      this._say(
-        `The provenance of this output could not be shown: ${(error as Error).message}`,
-        'error'
-      );
-    }
+  showCellOutput(cellId: string): Promise<void> {
+    return this._showSlice(
+      'this output',
+      (records, session) => sliceCell(records, { cell: cellId, session }),
+      slice => `Output of cell [${slice.version}]`
+    );
   }
 
   /** Show the provenance graph of an artifact (the jobs and uploads it came from). */
@@ -322,6 +264,41 @@ export class ProvenancePanel extends Panel {
   }
 
   /** After each execution (the kernel goes idle after an execute request), refresh. */
+  /**
+   * Show the slice `slice(records, session)` of the followed notebook's records, after the
+   * kernel has stored the last ones; `title(slice)` names it in the status line.
+   */
+  private async _showSlice(
+    what: string,
+    slice: (records: ImplicitOperation[], session: string) => IRecordSlice,
+    title: (slice: IRecordSlice) => string
+  ): Promise<void> {
+    const panel = this._notebook;
+    const bridge = this._bridge;
+    if (!panel || !bridge) {
+      this._say('Open a notebook first.', 'error');
+      return;
+    }
+    try {
+      const flushed = (await bridge.request('provenance.flush')) as {
+        session: string;
+      };
+      const notebook = localPath(panel.context.path);
+      const shown = slice(await this.client.records(notebook), flushed.session);
+      this._setSubject({ kind: 'variable', notebook, slice: shown });
+      this.graph.render(sliceGraph(shown));
+      this.graph.fit(false);
+      this._say(
+        `${title(shown)}: ${shown.records.length} recorded operation(s). Click one to go to its cell.`
+      );
+    } catch (error) {
+      this._say(
+        `The provenance of ${what} could not be shown: ${(error as Error).message}`,
+        'error'
+      );
+    }
+  }
+
   private _onIOPub(_: ISessionContext, msg: KernelMessage.IMessage): void {
     if (
       msg.header.msg_type === 'status' &&
