@@ -131,6 +131,26 @@ def _matplotlib_names(record: dict[str, Any], tree: ast.Module) -> set[str]:
     return names
 
 
+def _drawn_on(record: dict[str, Any], tree: ast.Module) -> str | None:
+    """``ax.figure`` when the cell draws on an Axes or Figure made by an earlier cell.
+
+    Such an object reaches the operation from another one (unpickled) or was made without
+    pyplot, so it is not pyplot's current figure: its own ``figure`` is what the cell drew on.
+    The last statement that starts from one decides.
+    """
+    artists = {
+        read["name"]
+        for read in record.get("reads", [])
+        if str(read.get("type", "")).startswith("matplotlib.")
+    }
+    for statement in reversed(tree.body):
+        for node in ast.walk(statement):
+            root = _root_name(node) if isinstance(node, ast.Call) else None
+            if root in artists:
+                return f"{root}.figure"
+    return None
+
+
 def _free_name(records: Sequence[dict[str, Any]]) -> str:
     used = {entry["name"] for r in records for entry in (*r.get("reads", []), *r.get("writes", []))}
     name = OUTPUT_NAME
@@ -176,7 +196,8 @@ def cell_output(record: dict[str, Any], records: Sequence[dict[str, Any]]) -> Ce
         lines = [*head, f"{name} = ({value})"]
         kind = "expression"
     elif drawn:
-        lines = [*lines, "import matplotlib.pyplot", f"{name} = matplotlib.pyplot.gcf()"]
+        figure = _drawn_on(record, tree) or "matplotlib.pyplot.gcf()"
+        lines = [*lines, "import matplotlib.pyplot", f"{name} = {figure}"]
         kind = "figure"
     else:
         raise ReifyError(

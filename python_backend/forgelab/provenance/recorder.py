@@ -11,7 +11,9 @@ opens (:mod:`.files`). After the cell, a variable is *written* (gets a new versi
 * the cell certainly changed it in place (``d[k] = v``, ``obj.attr = v``, ``xs += ys``);
 * the cell may have changed it (method receiver, call argument, global used by a called function)
   and its fingerprint differs, or it has none (conservative);
-* another name bound to the same object was changed in place (direct alias);
+* another name bound to the same object was changed in place (direct alias), or an object that
+  shares memory with it or belongs to it (a NumPy view of it, an Axes of its figure:
+  :mod:`.owners`); the cell then also reads the old version of each name it changed in place;
 * it is a module used through a random-generator call (``np.random.seed``: hidden state).
 
 Records go to the store on a background thread (:class:`~.history.RecordWriter`); nothing is written
@@ -33,9 +35,13 @@ from . import history
 from .analysis import RNG_MODULES, CellAnalysis, analyze
 from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
+from .magics import plain_python
+from .owners import sharing
 
 #: Names IPython keeps in the user namespace for itself (history, output cache, helpers).
-_INTERNAL = re.compile(r"^(_+|_\d+|_i{1,3}|_i\d+|_ih|_oh|_dh|In|Out|get_ipython|exit|quit|__.*__)$")
+_INTERNAL = re.compile(
+    r"^(_+|_\d+|_i{1,3}|_i\d+|_ih|_oh|_dh|_exit_code|In|Out|get_ipython|exit|quit|__.*__)$"
+)
 
 
 def internal(name: str) -> bool:
@@ -161,6 +167,7 @@ class Recorder:
             code = self.shell.transform_cell(raw)
         except Exception:  # noqa: BLE001 - keep the raw text; the analysis will fail cleanly
             code = raw
+        code = plain_python(code).code  # %time y = f(x) reads f and x
         try:
             analysis: CellAnalysis | None = analyze(code)
         except (SyntaxError, ValueError):
@@ -250,6 +257,11 @@ class Recorder:
         if in_place:
             changed = {after[n] for n in in_place}
             in_place |= {n for n, i in after.items() if i in changed}
+            in_place |= sharing(in_place, ns, after)
+            for name in in_place:
+                # Changed in place: the new version is made from the old one.
+                if pending.ids.get(name) == after[name] and name not in pending.reads:
+                    pending.reads[name] = self.versions.get(name, 0)
         writes |= in_place
         deleted = sorted(n for n in pending.ids if n not in after)
         for name in deleted:

@@ -41,28 +41,26 @@ from typing import Any
 from .. import pipeline as pipelines
 from .analysis import NETWORK_MODULES, CellAnalysis, analyze
 from .files import file_hash
+from .magics import PlainCell, plain_python
 from .slicing import ReifyError, Slice, describe, slice_history
 
 __all__ = ["ReifyError", "reify", "reify_slice"]
-
-#: Line magics that only change display or the session and are dropped from reified code.
-_HARMLESS_MAGICS = re.compile(
-    r"^\s*get_ipython\(\)\.run_line_magic\('(matplotlib|load_ext|reload_ext|config|autoreload|"
-    r"pylab|precision)',.*\)\s*$",
-    re.MULTILINE,
-)
-
 
 #: IPython's output and input history: values with no recorded writer.
 _OUTPUT_HISTORY = re.compile(r"^(_+|_\d+|_i+\d*|Out|In|_oh|_ih)$")
 
 
 @lru_cache(maxsize=4096)
-def python_code(code: str) -> str:
-    """A cell's source as plain Python (IPython syntax transformed, display magics removed)."""
+def _plain(code: str) -> PlainCell:
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return _HARMLESS_MAGICS.sub("", TransformerManager().transform_cell(code))
+    return plain_python(TransformerManager().transform_cell(code))
+
+
+def python_code(code: str) -> str:
+    """A cell's source as plain Python (IPython syntax transformed, magics unwrapped or dropped:
+    :mod:`.magics`)."""
+    return _plain(code).code
 
 
 @dataclass
@@ -73,12 +71,18 @@ class _Parsed:
 
 
 def _parse(record: dict[str, Any]) -> _Parsed:
-    code = python_code(record.get("code", ""))
-    if "get_ipython()" in code:
+    raw = record.get("code", "")
+    plain = _plain(raw)
+    if plain.blocked is not None:
+        line, what = plain.blocked
+        lines = raw.splitlines()
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else what
         raise ReifyError(
-            f"{describe(record)} uses IPython magics or shell commands (%, !), which a "
-            "pipeline cannot run; replace them with Python code and run the notebook again"
+            f"{describe(record)}, line {line} ({text!r}) {what}, and the pipeline would need its "
+            "result, which it cannot compute; replace the line with Python code (read the file, "
+            "call subprocess.run) and run the notebook again"
         )
+    code = plain.code
     try:
         tree = ast.parse(code)
     except SyntaxError as error:
@@ -231,10 +235,19 @@ class _Reifier:
         while todo:
             record = todo.pop()
             self.find(record["id"])
+            for writer in self.file_writers(record):
+                # The file is the value the writer passes: one operation writes and reads it.
+                self.union(writer["id"], record["id"])
+                if writer["id"] not in seen:
+                    seen[writer["id"]] = writer
+                    todo.append(writer)
+            owned = self.shared_writes(record)
             for read in record.get("reads", []):
                 name, version = read["name"], read["version"]
                 writer = writers[(name, version)]
                 kind, statement = self.classify(name, version, writer)
+                if kind == "port" and name in owned:
+                    kind = "fuse"
                 if kind == "carry":
                     carried[record["id"]][name] = (self.position[writer["id"]], statement or "")
                     continue
@@ -251,6 +264,52 @@ class _Reifier:
                     todo.append(writer)
         records = sorted(seen.values(), key=lambda r: self.position[r["id"]])
         return records, edges, carried
+
+    def file_writers(self, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """Earlier records of the session that wrote a file ``record`` reads.
+
+        Every earlier writer counts (a file may be appended to); a file read before the notebook
+        first wrote it has none and stays an Input.
+        """
+        if not hasattr(self, "_file_writers"):
+            found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for other in self.session_records:
+                for access in other.get("filesWritten", []):
+                    found[access["path"]].append(other)
+            self._file_writers = found
+        here = self.position[record["id"]]
+        return [
+            writer
+            for access in record.get("filesRead", [])
+            for writer in self._file_writers.get(access["path"], [])
+            if self.position[writer["id"]] < here
+            and not (self.allow_network and self.network_uses(writer))
+        ]
+
+    def shared_writes(self, record: dict[str, Any]) -> set[str]:
+        """Names whose objects ``record`` changed in place, when it also changed an owner.
+
+        The recorder gives a new version (and a read of the old one) to every name bound to an
+        object that shares memory with, or owns, an object the cell changed: the base of a NumPy
+        view, the figure of an Axes, an alias. Such a name does not appear in the cell's code.
+        Copies made by pickling share nothing, so the cell must run in the same operation as
+        the writers of all the objects it changed in place: returns their names, or nothing.
+        """
+        analysis = self.parsed_of(record).analysis
+        seen = (
+            analysis.reads
+            | analysis.stores
+            | analysis.mutated
+            | analysis.candidates
+            | analysis.deletes
+        )
+        read = {r["name"] for r in record.get("reads", [])}
+        changed = {
+            w["name"]
+            for w in record.get("writes", [])
+            if w["name"] in read and not str(w.get("type", "")).startswith(("module:", "deleted"))
+        }
+        return changed if changed - seen else set()
 
     # -- step 2: groups -------------------------------------------------------------------
     def groups(
@@ -280,6 +339,20 @@ class _Reifier:
                 f"{describe(record)} {what}, and {self.slice.target!r} depends on it; fix the "
                 "cell, run it again to completion, then reify"
             )
+        network = self.network_uses(record)
+        if network and self.allow_network:
+            for access in record.get("filesRead", []) + record.get("filesWritten", []):
+                self.fetched.add(os.path.dirname(access["path"]))
+        elif network:
+            raise ReifyError(
+                f"{describe(record)} gets data from the network ({', '.join(network)}), so "
+                f"{self.slice.target!r} cannot be reproduced from the notebook's history; save "
+                "the data to a file in one cell and read that file in the next, then reify (or "
+                "reify with --allow-network to fetch the data again when the pipeline runs)"
+            )
+
+    def network_uses(self, record: dict[str, Any]) -> list[str]:
+        """Network modules and connections ``record`` used (empty when none)."""
         parsed = self.parsed_of(record)
         network = [m for m in parsed.analysis.imports if m.split(".")[0] in NETWORK_MODULES]
         for read in record.get("reads", []):
@@ -296,16 +369,7 @@ class _Reifier:
         network += [
             f["path"] for f in record.get("filesRead", []) if f["path"].startswith("socket:")
         ]
-        if network and self.allow_network:
-            for access in record.get("filesRead", []) + record.get("filesWritten", []):
-                self.fetched.add(os.path.dirname(access["path"]))
-        elif network:
-            raise ReifyError(
-                f"{describe(record)} gets data from the network ({', '.join(network)}), so "
-                f"{self.slice.target!r} cannot be reproduced from the notebook's history; save "
-                "the data to a file in one cell and read that file in the next, then reify (or "
-                "reify with --allow-network to fetch the data again when the pipeline runs)"
-            )
+        return network
 
     def first_writes(self) -> dict[str, dict[str, Any]]:
         """Each file the session wrote, to the first record that wrote it."""
@@ -326,11 +390,7 @@ class _Reifier:
                     continue
                 writer = written.get(path)
                 if writer is not None and self.position[writer["id"]] < self.position[record["id"]]:
-                    raise ReifyError(
-                        f"{describe(record)} reads {path}, which the notebook itself wrote in "
-                        f"{describe(writer)}; operations do not share a folder, so "
-                        "pass the value in a variable instead of through the file"
-                    )
+                    continue  # written by the same operation (see walk): not an input
                 if not os.path.exists(path):
                     raise ReifyError(
                         f"{self.slice.target!r} was built from {path} (read by "
@@ -587,7 +647,8 @@ def _has_multiline_strings(source: str) -> bool:
 
 
 class _PathParameters(ast.NodeTransformer):
-    """Replaces string literals naming a file read by the cells with the parameter holding it."""
+    """Replaces string literals naming a file read by the cells with the parameter holding it;
+    files whose path the code computes are served from the parameter while the body runs."""
 
     def __init__(self, files: dict[str, str]) -> None:
         self.files = files
@@ -613,14 +674,18 @@ class _PathParameters(ast.NodeTransformer):
     def apply(self, tree: ast.Module, group: _Group) -> ast.Module:
         tree = self.visit(tree)
         ast.fix_missing_locations(tree)
-        missing = [p for p in self.files if p not in self.used]
-        if missing:
-            path = self.files[missing[0]]
-            raise ReifyError(
-                f"{', '.join(describe(r) for r in group.records)} reads {path} through a path "
-                "computed at run time; write the path as a string literal in the cell so that "
-                "it can become the pipeline's input, run the notebook again, then reify"
+        computed = {p: path for p, path in self.files.items() if p not in self.used}
+        if computed:
+            # No literal names these files: the code computes their paths at run time, so the
+            # operation finds each Input where the code looks (forgelab.jobs.file_inputs).
+            mapping = ", ".join(f"{path!r}: {param}" for param, path in computed.items())
+            wrapper = ast.parse(
+                "from forgelab.jobs.file_inputs import inputs_at as _forgelab_inputs_at\n"
+                f"with _forgelab_inputs_at({{{mapping}}}):\n    pass\n"
             )
+            wrapper.body[1].body = tree.body or [ast.Pass()]  # type: ignore[attr-defined]
+            tree.body = wrapper.body
+            ast.fix_missing_locations(tree)
         return tree
 
 

@@ -115,9 +115,9 @@ def test_module_state_changed_by_a_random_seed_fuses_writer_and_reader() -> None
             "gets data from the network",
         ),
         (
-            history(("%timeit x = 1\nx = 1", {}, {"x": 1})),
-            "x",
-            "uses IPython magics",
+            history(("%store -r x\ny = x", {}, {"x": 1, "y": 1})),
+            "y",
+            r"line 1 \('%store -r x'\) runs %store -r x",
         ),
         (history(("y = _ + Out[3]", {}, {"y": 1})), "y", r"output history \(Out, _\)"),
     ],
