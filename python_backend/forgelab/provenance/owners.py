@@ -64,9 +64,27 @@ def sharing(
     changed: set[str], namespace: dict[str, Any], names: set[str] | dict[str, Any]
 ) -> set[str]:
     """Names among ``names`` whose objects share an owner with the objects of ``changed``."""
+    kinds = _kinds()
     keys: set[int] = set()
     for name in changed:
-        keys |= owner_keys(namespace[name])
+        if isinstance(namespace[name], kinds):
+            keys |= owner_keys(namespace[name])
     if not keys:
         return set()
-    return {n for n in names if n in namespace and owner_keys(namespace[n]) & keys}
+    return {
+        n for n in names if isinstance(namespace.get(n), kinds) and owner_keys(namespace[n]) & keys
+    }
+
+
+def _kinds() -> tuple[type, ...]:
+    """The types :func:`owner_keys` knows, among the modules already imported."""
+    kinds: list[type] = []
+    for module, names in (
+        ("numpy", ("ndarray",)),
+        ("pandas", ("DataFrame", "Series")),
+        ("matplotlib.artist", ("Artist",)),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            kinds.extend(getattr(loaded, name) for name in names)
+    return tuple(kinds)

@@ -82,6 +82,10 @@ def test_a_change_through_a_view_is_a_change_of_its_base(
     kernel.reproduce("vbase", tmp_path / "base")
     cells(kernel, "vbase[0] = 100", "vtotal = vv.sum()")
     kernel.reproduce("vtotal", tmp_path / "view")
+    # A pandas object over an array's memory changes with the array.
+    cells(kernel, "import pandas as pd", "pser = pd.Series(vbase, copy=False)", "vbase[1] = -3")
+    assert "pser" in latest_writes(kernel)
+    kernel.reproduce("pser", tmp_path / "pandas")
 
 
 def test_a_figure_built_over_several_cells(kernel: RecordingKernel, tmp_path: Path) -> None:
@@ -98,6 +102,11 @@ def test_a_figure_built_over_several_cells(kernel: RecordingKernel, tmp_path: Pa
     figure = run(kernel.reify("gfig"), tmp_path / "fig")
     axes = figure.axes[0]
     assert (axes.get_title(), len(axes.lines), axes.get_legend() is not None) == ("T", 1, True)
+    # The figure travels to another operation as a port (pickled).
+    cells(kernel, "gout = {'figure': gfig}")
+    doc = kernel.reify("gout")
+    assert len(operations(doc)) == 2
+    assert run(doc, tmp_path / "port")["figure"].axes[0].get_title() == "T"
     # The output of a cell that drew on axes made two cells earlier is that figure.
     record = find_cell_record(kernel.records(), record_id=title_record["id"])
     drawn = run(reify_cell(kernel.records(), record), tmp_path / "cell")
