@@ -7,19 +7,23 @@ Algorithm (docs/provenance.md, "Reify"):
 
    * *carried*: ``x`` is bound by an ``import``, ``def`` or ``class`` statement: that statement is
      copied into the operations that read ``x`` (modules and code do not travel between jobs);
-   * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``): writer
-     and reader must run in one process, so they become one operation;
+   * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``), or
+     the reader changed ``x`` in place together with an object sharing its memory or figure (a
+     view, an Axes): writer and reader must run in one process, so they become one operation;
+     likewise a cell that reads a file an earlier cell wrote is fused with that writer;
    * *port*: anything else: the writer's operation returns ``x``, the reader's takes it as input.
 
 2. Records joined by fusion form one operation; if grouping made a cycle, the groups on it merge.
 3. Each group becomes ``def cell_<n>(<inputs>, *, <attributes>)`` whose body is the cells' code,
    returning what later operations read (or the target). Files the cells read become Input nodes
-   and the string literal naming each file becomes the parameter holding its path. With
+   and the string literal naming each file becomes the parameter holding its path (a path
+   computed at run time is served from the parameter by ``forgelab.jobs.file_inputs``). With
    ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute.
 4. The document is checked with :func:`forgelab.pipeline.validate` before it is returned.
 
-Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed file, data from
-the network, a magic other than display settings) raises :class:`ReifyError` with the reason.
+Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed input file,
+data from the network, a magic or shell line whose result is needed: :mod:`.magics`) raises
+:class:`ReifyError` with the reason.
 With ``allow_network``, cells that fetch data from the network are kept as operations that fetch
 it again.
 """
