@@ -4,8 +4,8 @@ IPython turns ``%time x = f()`` into ``get_ipython().run_line_magic('time', 'x =
 pipeline cannot run. Most magics in real notebooks do not make the values a pipeline needs, so each
 top-level statement that calls ``get_ipython()`` is either
 
-* *unwrapped*: ``%time``/``%%time`` (and ``%%capture`` without a name) run their code, so the
-  statement becomes that code;
+* *unwrapped*: ``%time``/``%%time`` (and ``%%capture`` without a name to bind the output to)
+  run their code, so the statement becomes that code;
 * *dropped*: magics that only change display, the session or timing (``%matplotlib``,
   ``%load_ext``, ``%timeit``/``%%timeit``, which binds nothing in the namespace), shell lines
   whose output nobody keeps (``!ls``, ``%%bash``); their effect on files is seen, if at all, as
@@ -131,8 +131,8 @@ def _rewrite(statement: ast.stmt) -> list[ast.stmt] | None:
     options, body = (args + ["", ""])[:2]
     if name in DROPPED_CELL_MAGICS:
         return []
-    if name in UNWRAPPED_CELL_MAGICS and not options.strip():
-        return _inner(body)
+    if name in UNWRAPPED_CELL_MAGICS and all(o.startswith("-") for o in options.split()):
+        return _inner(body)  # options only; a name (%%capture out) would bind the output
     return None
 
 

@@ -10,6 +10,7 @@ import pytest
 from forgelab.jobs.file_inputs import inputs_at
 from forgelab.provenance import ReifyError
 from forgelab.provenance.cells import find_cell_record, reify_cell
+from forgelab.provenance.reify import python_code
 from forgelab.provenance.reproduce import run_pipeline
 from forgelab.store import Store
 
@@ -164,3 +165,19 @@ def test_a_magic_the_target_needs_is_refused_with_its_line(kernel: RecordingKern
     cells(kernel, "mnote = 1\nmfiles = !ls", "mcount = len(mfiles)")
     with pytest.raises(ReifyError, match=r"line 2 \('mfiles = !ls'\)"):
         kernel.reify("mcount")
+
+
+@pytest.mark.parametrize(
+    ("cell", "plain"),
+    [
+        ("%time y = f(x)", "y = f(x)"),
+        ("%%time\ny = f(x)\nz = 1", "y = f(x)\nz = 1"),
+        ("%%capture --no-display\ny = 2", "y = 2"),
+        ("%timeit f(x)\ny = 1", "y = 1"),
+        ("%%timeit -n 1\nf(x)", ""),
+        ("%matplotlib inline\n!ls -l\nx = 1", "x = 1"),
+        ("%time %time y = 1", "y = 1"),
+    ],
+)
+def test_magics_become_plain_python(cell: str, plain: str) -> None:
+    assert python_code(cell).strip() == plain
