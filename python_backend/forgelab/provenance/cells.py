@@ -141,7 +141,7 @@ def _drawn_on(record: dict[str, Any], tree: ast.Module) -> str | None:
     artists = {
         read["name"]
         for read in record.get("reads", [])
-        if str(read.get("type", "")).startswith("matplotlib.")
+        if str(read.get("type", "")).startswith(("matplotlib.axes.", "matplotlib.figure."))
     }
     for statement in reversed(tree.body):
         for node in ast.walk(statement):
