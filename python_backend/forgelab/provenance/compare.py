@@ -18,7 +18,8 @@ What "equal" means, by kind (libraries are looked up in ``sys.modules``, never i
   ``matplotlib.tri.Triangulation`` by its arrays;
 - scikit-learn estimators (Pipelines and searches included) by their state: parameters and fitted
   attributes; timings (``mean_fit_time``, ``refit_time_``...) are not state and are left out;
-- statsmodels objects by their state without the lazily filled ``_cache`` of derived values;
+- statsmodels objects by the state both sides hold, without the ``_cache`` of derived values
+  (results compute and keep derived values on first use, so one side may hold more);
 - functions and classes by qualified name (a reified operation nests them in a function, so the
   enclosing ``<locals>`` and the ``__main__`` module are ignored); lambdas also by the constants
   and names their code uses;
@@ -304,9 +305,11 @@ def _rounding_note(expected: Any, actual: Any, bad: Any) -> str:
     with np.errstate(all="ignore"):
         gap = np.abs(expected[bad] - actual[bad])
         scale = np.maximum(np.abs(expected[bad]), np.abs(actual[bad]))
-        relative = np.nanmax(np.where(scale > 0, gap / scale, gap)) if gap.size else math.nan
-    if not math.isfinite(relative):
+        ratios = np.where(scale > 0, gap / scale, gap)
+    ratios = ratios[np.isfinite(ratios)]
+    if not ratios.size:  # NaN or infinity on one side only: no relative size to tell
         return ""
+    relative = float(ratios.max())
     note = f"; largest relative difference {relative:.3g}"
     if relative <= ROUNDING:
         note += " (rounding: a step of the computation is not deterministic)"
@@ -408,8 +411,10 @@ def _statsmodels(walk: Walk, expected: Any, actual: Any, where: str) -> None:
     if not all(isinstance(s, dict) for s in state):
         walk.same(*state, where)
         return
-    # ``_cache`` holds derived values computed on first access: one side may have more of them.
-    walk.attributes(*({k: v for k, v in s.items() if k != "_cache"} for s in state), where)
+    # Results compute derived values on first use and keep them (``_cache``, and ``summary()``
+    # sets ``diagn``...): one side may have more of them, so only what both hold is compared.
+    shared = [k for k in state[0] if k in state[1] and k != "_cache"]
+    walk.attributes(*({k: s[k] for k in shared} for s in state), where)
 
 
 _CALLABLES = (
