@@ -32,12 +32,14 @@ Cycles are guarded by a memo of the pairs being compared; a value nested deeper 
 
 from __future__ import annotations
 
+import _thread
 import copyreg
 import functools
 import io
 import math
 import mmap
 import re
+import socket
 import sqlite3
 import sys
 import types
@@ -98,8 +100,8 @@ _TIMING = re.compile(r"\w*(?:fit|score)_time_?")
 #: Objects bound to the process that made them: they have no state that another process has.
 _PROCESS_BOUND: tuple[type, ...] = (
     io.IOBase,
-    type(__import__("_thread").allocate_lock()),
-    type(__import__("_thread").RLock()),
+    _thread.LockType,
+    type(_thread.RLock()),
     mmap.mmap,
     sqlite3.Connection,
     sqlite3.Cursor,
@@ -108,7 +110,7 @@ _PROCESS_BOUND: tuple[type, ...] = (
     types.AsyncGeneratorType,
     types.FrameType,
     types.TracebackType,
-    __import__("socket").socket,
+    socket.socket,
 )
 
 
