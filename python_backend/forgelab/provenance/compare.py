@@ -157,8 +157,11 @@ class Walk:
             self.cannot(where, f"the value is nested more than {MAX_DEPTH} levels deep")
         self._depth += 1
         try:
-            rule = _rule(expected)
-            rule(self, expected, actual, where)
+            _rule(expected)(self, expected, actual, where)
+        except Stop:
+            raise
+        except Exception as error:  # noqa: BLE001 - a library that cannot answer is not "equal"
+            self.cannot(where, f"comparing {type_name(expected)} values failed ({error!r})")
         finally:
             self._depth -= 1
 

@@ -233,6 +233,21 @@ def test_process_bound_state_cannot_be_compared() -> None:
         assert compare([one], [two]).outcome == "cannot compare"
 
 
+class Unreadable:
+    """An object whose state cannot be read: its ``__dict__`` raises."""
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        raise RuntimeError("detached")
+
+
+def test_a_part_whose_comparison_fails_cannot_be_compared() -> None:
+    verdict = compare({"part": Unreadable()}, {"part": Unreadable()})
+    assert verdict.outcome == "cannot compare"
+    assert verdict.detail.startswith("value['part']: comparing ")
+    assert "Unreadable values failed (RuntimeError('detached'))" in verdict.detail
+
+
 def test_a_difference_found_before_process_bound_state_is_reported() -> None:
     expected, actual = Locked(), Locked()
     actual.value = 2
