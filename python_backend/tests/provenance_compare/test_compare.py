@@ -45,7 +45,7 @@ def cycle(last: int) -> list[Any]:
     return items
 
 
-def figure(y: float = 3.0, title: str = "a") -> Any:
+def figure(y: float = 3.0, title: str = "a", grid: bool = False) -> Any:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(4, 3))
@@ -53,6 +53,7 @@ def figure(y: float = 3.0, title: str = "a") -> Any:
     ax.scatter([0, 1], [1, 0])
     ax.set_title(title)
     ax.set_xlabel("x")
+    ax.grid(grid)
     plt.close(fig)
     return fig
 
@@ -189,6 +190,10 @@ DIFFERENT: dict[str, tuple[Callable[[], tuple[Any, Any]], list[str]]] = {
     "title": (
         lambda: (figure(), figure(title="b")),
         ["value: axes 0: title: expected 'a', got 'b'", "pixels differ"],
+    ),
+    "drawn only": (
+        lambda: (figure(), figure(grid=True)),
+        ["value: drawn differently: ", " pixels differ"],
     ),
     "axes": (
         lambda: (figure().axes[0], figure(y=5.0).axes[0]),
