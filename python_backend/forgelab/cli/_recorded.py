@@ -80,6 +80,7 @@ def recorded_run(
         scratch_dir = Path(scratch)
         url = f"sqlite:///{scratch_dir / 'provenance.db'}"
         with run_notebook(path, store_url=url, figure_of=figure_of) as (kernel, results):
+            print_failed_cells(results)
             flushed = kernel.flush()
             if flushed.get("errors"):
                 raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
@@ -90,7 +91,6 @@ def recorded_run(
                 store.close()
             name = keep(results, records)
             saved = kernel.save_value(name, scratch_dir / "expected.value") if name else {}
-        print_failed_cells(results)
         yield RecordedRun(scratch_dir, records, results, saved)
 
 
