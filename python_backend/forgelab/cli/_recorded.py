@@ -4,6 +4,7 @@ with recording into a scratch store, write the reified pipeline, and run it to c
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,25 @@ class RecordedRun:
 
         return serializers.load(str(self.scratch / "expected.value"), self.saved["serializer"])
 
+    def check(self, doc: dict[str, Any], where: str) -> dict[str, Any]:
+        """Run ``doc`` and compare its output with the value kept from the notebook.
+
+        Returns the summary's part: ``outcome``, ``detail``, ``reproduced`` (true only for
+        "reproduced") and ``execution``.
+        """
+        from ..provenance.compare import Verdict, compare
+
+        actual, execution = self.reproduce(doc)
+        if not self.saved or self.saved.get("missing"):
+            verdict = Verdict("cannot compare", f"{where}: the notebook kept no value to compare")
+        else:
+            verdict = compare(self.expected(), actual, where)
+        return {
+            **verdict.to_json(),
+            "reproduced": verdict.outcome == "reproduced",
+            "execution": execution["id"],
+        }
+
     def reproduce(self, doc: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         """Run the pipeline ``doc`` in this scratch folder: its output and the execution."""
         from ..provenance.reproduce import run_pipeline
@@ -45,10 +65,13 @@ def recorded_run(
     path: Path,
     *,
     workdir: str | Path | None,
-    keep: Callable[[list[Any]], str | None] = lambda _results: None,
+    keep: Callable[[list[Any], list[dict[str, Any]]], str | None] = lambda _results, _records: None,
+    figure_of: int | None = None,
 ) -> Iterator[RecordedRun]:
-    """Run ``path`` with recording on; ``keep(results)`` names the variable whose final value is
-    saved for a later comparison (None: none). The scratch folder lives as long as the context."""
+    """Run ``path`` with recording on; ``keep(results, records)`` names the variable whose final
+    value is saved for a later comparison (None: none); ``figure_of`` (a 0-based code cell) keeps
+    the figure that cell draws as ``headless.FIGURE_NAME``. The scratch folder lives as long as
+    the context."""
     from ..provenance import history
     from ..provenance.headless import run_notebook
     from ..store import Store
@@ -56,17 +79,18 @@ def recorded_run(
     with tempfile.TemporaryDirectory(prefix="forgelab-reify-", dir=workdir) as scratch:
         scratch_dir = Path(scratch)
         url = f"sqlite:///{scratch_dir / 'provenance.db'}"
-        with run_notebook(path, store_url=url) as (kernel, results):
+        with run_notebook(path, store_url=url, figure_of=figure_of) as (kernel, results):
+            print_failed_cells(results)
             flushed = kernel.flush()
-            name = keep(results)
+            if flushed.get("errors"):
+                raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
+            store = Store(url)
+            try:
+                records = history.load_records(store, session=flushed["session"])
+            finally:
+                store.close()
+            name = keep(results, records)
             saved = kernel.save_value(name, scratch_dir / "expected.value") if name else {}
-        if flushed.get("errors"):
-            raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
-        store = Store(url)
-        try:
-            records = history.load_records(store, session=flushed["session"])
-        finally:
-            store.close()
         yield RecordedRun(scratch_dir, records, results, saved)
 
 
@@ -79,3 +103,19 @@ def write_pipeline(doc: dict[str, Any], out: Path) -> dict[str, Any]:
         "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
         "records": doc["metadata"]["reifiedFrom"]["records"],
     }
+
+
+def print_failed_cells(results: list[Any]) -> None:
+    """Show what each failed cell printed as its error (the kernel's own log stays hidden)."""
+    for index, result in enumerate(results):
+        if result.status != "ok":
+            shown = result.traceback or result.error
+            print(f"forgelab reify: cell {index + 1} failed:\n{shown}", file=sys.stderr)
+
+
+def print_verdict(summary: dict[str, Any]) -> None:
+    """``reproduced``, ``differs: <detail>`` or ``cannot compare: <why>``."""
+    if summary["outcome"] == "reproduced":
+        print("reproduced")
+    else:
+        print(f"{summary['outcome']}: {summary['detail']}", file=sys.stderr)

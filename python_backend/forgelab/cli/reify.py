@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import UsageError
-from ._recorded import recorded_run, write_pipeline
+from ._recorded import print_verdict, recorded_run, write_pipeline
 
 NAME = "reify"
 HELP = (
@@ -63,16 +63,19 @@ def reify_notebook(
     """Execute, reify and optionally check; returns the summary the command prints.
 
     The summary has ``pipeline`` (path), ``operations``, ``records``, and with ``run``:
-    ``reproduced`` (bool), ``difference`` (text or None) and ``execution``.
+    ``outcome`` ("reproduced", "differs" or "cannot compare"), ``detail`` (where and how, or
+    why; None when reproduced), ``reproduced`` (bool) and ``execution``.
     """
     from ..provenance import reify
-    from ..provenance.reproduce import difference
 
     path = Path(notebook).resolve()
     if not path.is_file():
         raise UsageError(f"{notebook}: no such notebook")
     out = Path(output) if output else path.with_name(f"{path.stem}-{target}.pipeline.json")
-    keep = (lambda _results: target) if run else (lambda _results: None)
+
+    def keep(_results: list[Any], _records: list[dict[str, Any]]) -> str | None:
+        return target if run else None
+
     with recorded_run(path, workdir=workdir, keep=keep) as recorded:
         doc = reify.reify(
             recorded.records, target, lift_constants=lift_constants, allow_network=allow_network
@@ -86,12 +89,7 @@ def reify_notebook(
         if run:
             if recorded.saved.get("missing"):
                 raise UsageError(f"{target!r} is not defined at the end of {notebook}")
-            expected = recorded.expected()
-            actual, execution = recorded.reproduce(doc)
-            diff = difference(expected, actual, target)
-            summary.update(
-                {"reproduced": diff is None, "difference": diff, "execution": execution["id"]}
-            )
+            summary.update(recorded.check(doc, target))
     return summary
 
 
@@ -101,11 +99,8 @@ def print_target(summary: dict[str, Any]) -> None:
         f"wrote {summary['pipeline']}: {len(summary['operations'])} operation(s) from "
         f"{len(summary['records'])} recorded cell(s)"
     )
-    if "reproduced" in summary:
-        if summary["reproduced"]:
-            print(f"reproduced: the pipeline's {summary['target']!r} equals the notebook's")
-        else:
-            print(f"NOT reproduced: {summary['difference']}", file=sys.stderr)
+    if "outcome" in summary:
+        print_verdict(summary)
 
 
 def run(args: argparse.Namespace) -> int:

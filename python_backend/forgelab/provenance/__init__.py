@@ -2,7 +2,8 @@
 
 :mod:`.recorder` (in the kernel) writes one ImplicitOperation per cell execution;
 :mod:`.slicing` and :mod:`.reify` turn the history of a value into a ``*.pipeline.json``;
-:mod:`.headless` runs notebooks with recording on; :mod:`.reproduce` checks a reified pipeline.
+:mod:`.headless` runs notebooks with recording on; :mod:`.reproduce` runs a reified pipeline and
+:mod:`.compare` compares its value with the notebook's.
 """
 
 from .slicing import ReifyError, Slice, slice_history

@@ -4,13 +4,21 @@
 any order the caller chooses (each with its cell id, as JupyterLab sends it), and at the end can
 flush the recorder and save a variable's value with the job serializers, to compare it with what
 a reified pipeline produces.
+
+The kernel's own log (its stderr and stdout: "running over TCP without encryption", debugger
+notes) and jupyter_client's log are kept out of the caller's terminal: a cell's output and
+errors arrive as messages (:class:`CellResult`), and the kernel's log is shown only when the
+kernel fails to start.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
+import re
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,12 +36,25 @@ class CellFailed(RuntimeError):
         self.reply = reply
 
 
+#: The kernel global that :meth:`KernelRun.keep_figure` binds (dunder names are not recorded).
+FIGURE_NAME = "__forgelab_figure__"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+# jupyter_client logs through this logger; its warnings are about the kernel's plumbing.
+_QUIET = logging.getLogger("forgelab.headless.kernel")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+
 @dataclass
 class CellResult:
     status: str
     execution_count: int | None
     stdout: str
     error: str | None
+    traceback: str | None = None
+    """The error's traceback as the notebook would show it (without colours)."""
 
 
 class KernelRun:
@@ -57,6 +78,7 @@ class KernelRun:
         self.kernel_name, self.timeout = kernel_name, timeout
         self.manager: KernelManager | None = None
         self.client: Any = None
+        self._log: Any = None
 
     def start(self) -> None:
         env = dict(os.environ)
@@ -65,11 +87,15 @@ class KernelRun:
         env.setdefault("MPLBACKEND", "Agg")
         if self.notebook:
             env["FORGELAB_NOTEBOOK"] = self.notebook
-        self.manager = KernelManager(kernel_name=self.kernel_name)
-        self.manager.start_kernel(cwd=self.cwd, env=env)
+        self.manager = KernelManager(kernel_name=self.kernel_name, log=_QUIET)
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        self.manager.start_kernel(cwd=self.cwd, env=env, stdout=self._log, stderr=self._log)
         self.client = self.manager.client()
         self.client.start_channels()
-        self.client.wait_for_ready(timeout=self.timeout)
+        try:
+            self.client.wait_for_ready(timeout=self.timeout)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}; the kernel's log:\n{self.kernel_log()}") from None
         if self.record:
             self.execute("%load_ext forgelab", silent=True, raise_on_error=True)
 
@@ -78,7 +104,44 @@ class KernelRun:
             self.client.stop_channels()
         if self.manager is not None and self.manager.has_kernel:
             self.manager.shutdown_kernel(now=True)
-        self.client = self.manager = None
+        if self._log is not None:
+            self._log.close()
+        self.client = self.manager = self._log = None
+
+    def kernel_log(self, limit: int = 4000) -> str:
+        """The end of what the kernel process wrote to its stdout and stderr."""
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()[-limit:]
+
+    def keep_figure(self, name: str = FIGURE_NAME) -> None:
+        """Bind ``name`` to the figure the next cell leaves current (None if it draws none).
+
+        The figure is taken when the cell ends, before the inline backend shows and closes it.
+        """
+        self.execute(
+            "def _fl_keep_figure(name):\n"
+            "    import sys\n"
+            "    shell, armed = get_ipython(), []\n"
+            "    def arm(_info):\n"
+            "        armed.append(True)\n"
+            "    def keep():\n"
+            "        if not armed:\n"
+            "            return\n"
+            "        pyplot = sys.modules.get('matplotlib.pyplot')\n"
+            "        drawn = pyplot is not None and pyplot.get_fignums()\n"
+            "        shell.user_ns[name] = pyplot.gcf() if drawn else None\n"
+            "        shell.events.unregister('pre_run_cell', arm)\n"
+            "        shell.events.unregister('post_execute', keep)\n"
+            "    shell.events.register('pre_run_cell', arm)\n"
+            "    shell.events.callbacks['post_execute'].insert(0, keep)\n"
+            f"_fl_keep_figure({name!r})\n"
+            "del _fl_keep_figure",
+            silent=True,
+            raise_on_error=True,
+        )
 
     def restart(self) -> None:
         """Restart the kernel (a new recording session begins)."""
@@ -118,6 +181,7 @@ class KernelRun:
         client.shell_channel.send(msg)
         msg_id = msg["header"]["msg_id"]
         stdout: list[str] = []
+        traceback: str | None = None
         while True:
             try:
                 out = client.get_iopub_msg(timeout=self.timeout)
@@ -130,6 +194,8 @@ class KernelRun:
             kind = out["msg_type"]
             if kind == "stream":
                 stdout.append(out["content"]["text"])
+            elif kind == "error":
+                traceback = _ANSI.sub("", "\n".join(out["content"].get("traceback") or []))
             elif kind == "status" and out["content"]["execution_state"] == "idle":
                 break
         while True:
@@ -142,7 +208,9 @@ class KernelRun:
             error = f"{body.get('ename')}: {body.get('evalue')}"
             if raise_on_error:
                 raise CellFailed(f"the cell failed: {error}\n{code}", body)
-        return CellResult(body["status"], body.get("execution_count"), "".join(stdout), error)
+        return CellResult(
+            body["status"], body.get("execution_count"), "".join(stdout), error, traceback
+        )
 
     def evaluate(self, code: str) -> Any:
         """Run ``code`` silently; it must print one JSON document, which is returned."""
@@ -183,14 +251,24 @@ def notebook_cells(path: str | os.PathLike[str]) -> list[tuple[str | None, str]]
 
 @contextmanager
 def run_notebook(
-    path: str | os.PathLike[str], *, store_url: str, stop_on_error: bool = False
+    path: str | os.PathLike[str],
+    *,
+    store_url: str,
+    stop_on_error: bool = False,
+    figure_of: int | None = None,
 ) -> Iterator[tuple[KernelRun, list[CellResult]]]:
-    """Execute every code cell of a notebook top-down in its folder, recording; yield the kernel."""
+    """Execute every code cell of a notebook top-down in its folder, recording; yield the kernel.
+
+    ``figure_of`` (a 0-based code cell index): keep the figure that cell draws as
+    :data:`FIGURE_NAME`.
+    """
     notebook = Path(path).resolve()
     run = KernelRun(cwd=notebook.parent, store_url=store_url, notebook=str(notebook))
     with run:
         results = []
-        for cell_id, source in notebook_cells(notebook):
+        for index, (cell_id, source) in enumerate(notebook_cells(notebook)):
+            if index == figure_of:
+                run.keep_figure()
             result = run.execute(source, cell_id=cell_id)
             results.append(result)
             if result.status != "ok" and stop_on_error:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from forgelab.jobs import serializers
 from forgelab.provenance import history, reify
+from forgelab.provenance.compare import compare
 from forgelab.provenance.headless import KernelRun
-from forgelab.provenance.reproduce import difference, run_pipeline
+from forgelab.provenance.reproduce import run_pipeline
 from forgelab.store import Store
 
 
@@ -48,7 +49,8 @@ class RecordingKernel:
             actual, _execution = run_pipeline(doc, root=scratch, store=store)
         finally:
             store.close()
-        assert difference(expected, actual, target) is None
+        verdict = compare(expected, actual, target)
+        assert verdict.outcome == "reproduced", verdict.detail
         return doc
 
 

@@ -57,7 +57,8 @@ def test_reify_run_reproduces_the_notebook_value(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["reproduced"] is True and summary["difference"] is None
+    assert summary["reproduced"] is True and summary["outcome"] == "reproduced"
+    assert summary["detail"] is None
     assert [Path(p).name for p in summary["inputs"]] == ["sales.csv"]
     doc = json.loads(out.read_text())
     pipelines.validate(doc)

@@ -31,7 +31,7 @@ def test_a_keras_model_trained_over_several_cells(tmp_path: Path) -> None:
     path = tmp_path / "train.ipynb"
     nbformat.write(nb, str(path))
     summary = reify_notebook(path, "model", run=True)
-    assert summary["reproduced"] is True, summary["difference"]
+    assert summary["reproduced"] is True, summary["detail"]
     doc = json.loads(Path(summary["pipeline"]).read_text())
     code = "\n".join(
         n["operation"]["source"]["code"] for n in doc["nodes"] if n["kind"] == "operation"

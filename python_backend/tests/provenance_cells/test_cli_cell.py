@@ -42,7 +42,7 @@ def test_the_output_of_the_nth_code_cell_is_reified_and_reproduced(
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["output"] == "expression"
-    assert summary["compared"] is True and summary["reproduced"] is True
+    assert summary["outcome"] == "reproduced" and summary["reproduced"] is True
     assert Path(summary["pipeline"]) == tmp_path / "squares-cell-3.pipeline.json"
     doc = json.loads(Path(summary["pipeline"]).read_text())
     assert [n["name"] for n in doc["nodes"] if n["kind"] == "output"] == ["output"]
