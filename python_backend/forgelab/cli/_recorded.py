@@ -78,4 +78,23 @@ def write_pipeline(doc: dict[str, Any], out: Path) -> dict[str, Any]:
         "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
         "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
         "records": doc["metadata"]["reifiedFrom"]["records"],
+        **{
+            key: doc["metadata"]["reifiedFrom"][key]
+            for key in ("lifted", "notLifted", "liftNote")
+            if key in doc["metadata"]["reifiedFrom"]
+        },
     }
+
+
+def print_constants(summary: dict[str, Any]) -> None:
+    """Say which constants ``--lift-constants`` made attributes, and why others stayed code."""
+    for attribute in summary.get("lifted", []):
+        print(
+            f"lifted {attribute['name']} = {attribute['default']!r} into an attribute of "
+            f"{attribute['operation']}"
+        )
+    if "liftNote" in summary:
+        print(summary["liftNote"])
+    elif summary.get("notLifted"):
+        for left in summary["notLifted"]:
+            print(f"not lifted: {left['name']} in {left['operation']}: {left['reason']}")

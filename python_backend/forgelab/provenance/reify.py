@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import os
 import re
 import textwrap
@@ -39,6 +40,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pipeline as pipelines
+from . import naming
 from .analysis import NETWORK_MODULES, CellAnalysis, analyze
 from .files import file_hash
 from .slicing import ReifyError, Slice, describe, slice_history
@@ -381,7 +383,8 @@ class _Reifier:
         names: set[str] = set()
         for root in ordered:
             group = groups[root]
-            group.function = self._function_name(group, names)
+            group.outputs.sort(key=self._binding_order(group).get)
+            group.function = self._function_name(group, group is producer_group, names)
             for record in group.records:
                 for name, (_pos, statement) in sorted(
                     carried.get(record["id"], {}).items(), key=lambda item: item[1][0]
@@ -411,19 +414,25 @@ class _Reifier:
         if name not in group.outputs:
             group.outputs.append(name)
 
-    def _function_name(self, group: _Group, taken: set[str]) -> str:
-        parts = [
-            str(r["executionCount"]) if r.get("executionCount") is not None else r["id"][-4:]
-            for r in group.records
-        ]
-        name = "cell_" + "_".join(p.lstrip("0") or "0" for p in parts)
-        while name in taken:
-            name += "_"
-        taken.add(name)
-        return name
+    def _binding_order(self, group: _Group) -> dict[str, int]:
+        """The order in which the group's cells bind names (outputs are listed so, for names)."""
+        order: dict[str, int] = {}
+        for record in group.records:
+            for statement in self.parsed_of(record).tree.body:
+                for name in sorted(analyze(ast.unparse(statement)).stores):
+                    order.setdefault(name, len(order))
+        for record in group.records:  # names changed in place, bound by no statement
+            for write in record.get("writes", []):
+                order.setdefault(write["name"], len(order))
+        return order
 
-    def _code(self, group: _Group) -> tuple[str, list[dict[str, Any]]]:
-        """The operation's source and its attributes."""
+    def _function_name(self, group: _Group, produces_target: bool, taken: set[str]) -> str:
+        """``make_<target>`` or ``make_<first output>[_etc]``, unique among the node ids."""
+        target = self.slice.target if produces_target else None
+        return naming.unique(naming.operation_name(group.outputs, target), taken)
+
+    def _code(self, group: _Group) -> tuple[str, _Lifted]:
+        """The operation's source, and its attributes with the constants left in the code."""
         body_parts = [self.parsed_of(r).code.strip("\n") for r in group.records]
         carried = list(group.carried.values())
         source = "\n".join(body_parts)
@@ -432,10 +441,11 @@ class _Reifier:
         if group.files:
             tree = _PathParameters(group.files).apply(tree, group)
             modified = True
-        attributes: list[dict[str, Any]] = []
+        lifted = _Lifted()
         if self.lift_constants:
-            attributes = _lift(tree, set(group.inputs) | set(group.files))
-            modified = modified or bool(attributes)
+            lifted = _lift(tree, set(group.inputs) | set(group.files))
+            modified = modified or bool(lifted.attributes)
+        attributes = lifted.attributes
         params = [*group.inputs, *group.files]
         header = ast.FunctionDef(
             name=group.function,
@@ -443,7 +453,7 @@ class _Reifier:
                 posonlyargs=[],
                 args=[ast.arg(arg=p) for p in params],
                 kwonlyargs=[ast.arg(arg=a["name"]) for a in attributes],
-                kw_defaults=[ast.Constant(a["default"]) for a in attributes],
+                kw_defaults=[ast.parse(repr(a["default"]), mode="eval").body for a in attributes],
                 defaults=[],
             ),
             body=[ast.Pass()],
@@ -461,11 +471,10 @@ class _Reifier:
             body = "\n".join([*carried, source, returned])
         else:
             body = "\n".join([*carried, ast.unparse(tree), returned])
-        cells = ", ".join(_short_label(r) for r in group.records)
-        doc = f'"""Reified from {cells} of the notebook."""'
+        doc = _docstring(group.records)
         code = f"{signature}\n{textwrap.indent(doc + chr(10) + body, '    ')}\n"
         ast.parse(code)
-        return code, attributes
+        return code, lifted
 
     def _document(
         self, groups: dict[str, _Group], ordered: list[str], connections: list[tuple[str, str, str]]
@@ -479,12 +488,13 @@ class _Reifier:
         for root in ordered:
             depth[root] = 1 + max((depth[a] for a in feeding[root] if a in depth), default=0)
         inputs_by_path: dict[str, str] = {}
+        node_ids = {groups[root].function for root in ordered}
         row = defaultdict(int)
         for root in ordered:
             group = groups[root]
             for param, path in group.files.items():
                 if path not in inputs_by_path:
-                    node_id = f"input_{param}"
+                    node_id = naming.unique(f"input_{naming.ascii_name(param)}", node_ids)
                     inputs_by_path[path] = node_id
                     nodes.append(
                         {
@@ -497,21 +507,30 @@ class _Reifier:
                     )
                     row[0] += 1
                 links.append(_link(inputs_by_path[path], "value", group.function, param))
+        target = self.slice.target
+        producer = groups[next(r for r, g in groups.items() if self.slice.producer in g.records)]
+        lifted_all: list[dict[str, Any]] = []
+        left_all: list[dict[str, Any]] = []
         for root in ordered:
             group = groups[root]
-            code, attributes = self._code(group)
+            code, lifted = self._code(group)
+            attributes = lifted.attributes
+            lifted_all += [{"operation": group.function, **a} for a in attributes]
+            left_all += [
+                {"operation": group.function, "name": n, "reason": why} for n, why in lifted.left
+            ]
             level = depth[root]
             nodes.append(
                 {
                     "id": group.function,
                     "kind": "operation",
-                    "label": group.function.replace("_", " ", 1).capitalize(),
+                    "label": naming.label(group.outputs, target if group is producer else None),
                     "position": {"x": 40 + 240 * level, "y": 60 + 120 * row[level]},
                     "operation": {
                         "id": f"reified.{group.function}",
                         "name": group.function,
                         "description": "Reified from "
-                        + ", ".join(describe(r) for r in group.records),
+                        + "; ".join(naming.cell_summary(r) for r in group.records),
                         "category": "Reified",
                         "inputs": [
                             {"name": p, "type": "any"} for p in (*group.inputs, *group.files)
@@ -526,18 +545,17 @@ class _Reifier:
             row[level] += 1
         for a, b, name in connections:
             links.append(_link(groups[a].function, name, groups[b].function, name))
-        target = self.slice.target
-        producer = groups[next(r for r, g in groups.items() if self.slice.producer in g.records)]
         last = max(depth.values(), default=0) + 1
+        output_id = naming.unique(f"output_{naming.ascii_name(target)}", node_ids)
         nodes.append(
             {
-                "id": f"output_{target}",
+                "id": output_id,
                 "kind": "output",
                 "name": target,
                 "position": {"x": 40 + 240 * last, "y": 60},
             }
         )
-        links.append(_link(producer.function, target, f"output_{target}", "value"))
+        links.append(_link(producer.function, target, output_id, "value"))
         doc = {
             "format": "forgelab.pipeline",
             "version": 1,
@@ -552,10 +570,26 @@ class _Reifier:
                     "target": target,
                     "version": self.slice.version,
                     "records": [r["id"] for root in ordered for r in groups[root].records],
+                    "cells": [
+                        {
+                            "record": r["id"],
+                            "cellId": r.get("cellId"),
+                            "executionCount": r.get("executionCount"),
+                            "firstLine": naming.first_line(r),
+                            "operation": groups[root].function,
+                        }
+                        for root in ordered
+                        for r in groups[root].records
+                    ],
                     "notebook": self.slice.producer.get("notebook"),
                 }
             },
         }
+        if self.lift_constants:
+            source = doc["metadata"]["reifiedFrom"]
+            source["lifted"], source["notLifted"] = lifted_all, left_all
+            if not lifted_all:
+                source["liftNote"] = _no_lift_note(left_all)
         return pipelines.validate(doc, source=f"reified {target}")
 
 
@@ -569,9 +603,22 @@ def _import_of(name: str, writer: dict[str, Any], version: int) -> str | None:
     return None
 
 
-def _short_label(record: dict[str, Any]) -> str:
-    count = record.get("executionCount")
-    return f"cell [{count}]" if count is not None else record["id"]
+def _no_lift_note(left: list[dict[str, Any]]) -> str:
+    """Why lifting constants made no attribute, in one sentence a person can act on."""
+    if not left:
+        return (
+            "no constants lifted: no cell of the pipeline assigns a literal to a name at top "
+            "level (x = 0.1, name = 'adam', sizes = [64, 32])"
+        )
+    reasons = "; ".join(f"{c['name']}: {c['reason']}" for c in left)
+    return f"no constants lifted: {reasons}"
+
+
+def _docstring(records: list[dict[str, Any]]) -> str:
+    """The generated function's docstring: the cells it was made of, as the notebook shows them."""
+    lines = ["Reified from the notebook:", *(naming.cell_summary(r) for r in records)]
+    text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return f'"""{text}\n"""'
 
 
 def _link(src: str, src_port: str, dst: str, dst_port: str) -> dict[str, Any]:
@@ -634,6 +681,7 @@ def _without_parents(relative: str) -> str:
 
 
 def _literal(node: ast.AST) -> Any:
+    """The value of a literal an attribute can hold: a number, str, bool, or a JSON list/dict."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float, str)):
         return node.value
     if (
@@ -644,36 +692,96 @@ def _literal(node: ast.AST) -> Any:
         and not isinstance(node.operand.value, bool)
     ):
         return -node.operand.value
+    if isinstance(node, (ast.List, ast.Dict)):
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ValueError from None
+        # Only what comes back from JSON unchanged: a tuple or an int key would not.
+        if json.loads(json.dumps(value)) == value and _json_only(value):
+            return value
     raise ValueError
 
 
-def _lift(tree: ast.Module, parameters: set[str]) -> list[dict[str, Any]]:
+def _json_only(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_json_only(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_only(v) for k, v in value.items())
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+_ATTRIBUTE_TYPES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    list: "json",
+    dict: "json",
+}
+
+
+@dataclass
+class _Lifted:
+    """What lifting constants did in one operation: attributes made, and constants left, why."""
+
+    attributes: list[dict[str, Any]] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)
+    """(name, reason) for each ``name = <literal>`` that stayed in the code."""
+
+
+def _single_name_literal(statement: ast.AST) -> tuple[str, Any] | None:
+    """``("x", 0.1)`` for ``x = 0.1``; None for any other statement."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        try:
+            return statement.targets[0].id, _literal(statement.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _lift(tree: ast.Module, parameters: set[str]) -> _Lifted:
     """Remove top-level ``x = <literal>`` (x bound once) and describe them as attributes."""
     counts: dict[str, int] = defaultdict(int)
     for statement in tree.body:
         for name in analyze(ast.unparse(statement)).stores:
             counts[name] += 1
-    attributes: list[dict[str, Any]] = []
+    analysis = analyze(ast.unparse(tree))
+    changeable = analysis.mutated | analysis.candidates
+    lifted = _Lifted()
     kept: list[ast.stmt] = []
     for statement in tree.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-            and counts[statement.targets[0].id] == 1
-            and statement.targets[0].id not in parameters
-        ):
-            try:
-                value = _literal(statement.value)
-            except ValueError:
-                kept.append(statement)
-                continue
-            kind = {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
-            attributes.append({"name": statement.targets[0].id, "type": kind, "default": value})
+        found = _single_name_literal(statement)
+        if found is None:
+            kept.append(statement)
+            continue
+        name, value = found
+        if name in parameters:
+            lifted.left.append((name, "it is also an input of the operation"))
+        elif counts[name] > 1:
+            lifted.left.append(
+                (name, f"it is bound {counts[name]} times in the operation's cells, not once")
+            )
+        elif isinstance(value, (list, dict)) and name in changeable:
+            lifted.left.append((name, "it may be changed in place, so it is not a constant"))
+        else:
+            kind = _ATTRIBUTE_TYPES[type(value)]
+            lifted.attributes.append({"name": name, "type": kind, "default": value})
             continue
         kept.append(statement)
+    top = set(map(id, tree.body))
+    for node in ast.walk(tree):
+        found = _single_name_literal(node) if id(node) not in top else None
+        if found is not None:
+            lifted.left.append(
+                (found[0], "it is assigned inside a block (if, for, with, def), not at top level")
+            )
     tree.body = kept or [ast.Pass()]
-    return attributes
+    return lifted
 
 
 def reify_slice(
