@@ -40,7 +40,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pipeline as pipelines
-from . import naming
+from . import bindings, naming
 from .analysis import NETWORK_MODULES, CellAnalysis, analyze
 from .files import file_hash
 from .slicing import ReifyError, Slice, describe, slice_history
@@ -206,21 +206,80 @@ class _Reifier:
             name in parsed.analysis.rng or name in parsed.analysis.mutated or parsed.analysis.seeds
         ):
             return "fuse", None
-        statement = _binding_statement(parsed, name)
+        statement = self._carried_statement(name, version, writer, frozenset())
         if statement is not None:
             return "carry", statement
-        if kind.startswith("module:"):
-            module = kind.split(":", 1)[1]
-            if module == name:
-                return "carry", f"import {module}"
-            return "carry", f"import {module} as {name}"
-        if kind in ("function", "type", "builtin_function_or_method"):
-            raise ReifyError(
-                f"{name!r} (a {kind}) was made by {describe(writer)} without an import, def or "
-                "class statement; code cannot travel between operations, so define it with def "
-                "or class and run the notebook again"
-            )
         return "port", None
+
+    def _carried_statement(
+        self, name: str, version: int, writer: dict[str, Any], visiting: frozenset[str]
+    ) -> str | None:
+        """The code that binds ``name`` again in another operation, or None to ship its value.
+
+        ``import``/``def``/``class`` travel as they are (a function's globals are followed by
+        :meth:`_function_reads`); an optional import block, ``f = module.g``, a lambda or a
+        ``partial`` travel with the statements of the globals they read, when all of those can
+        travel too (:mod:`.bindings`).
+        """
+        parsed = self.parsed_of(writer)
+        statement = _binding_statement(parsed, name)
+        if statement is not None:
+            return statement
+        module = _import_of(name, writer, version)
+        if module is not None:
+            return module
+        binding = bindings.rerunnable_binding(parsed.tree, parsed.code, name)
+        if binding is None or name in visiting:
+            return None
+        needed: list[tuple[int, str]] = []
+        for read in sorted(binding.reads):
+            own = [w["version"] for w in writer["writes"] if w["name"] == read]
+            found = (
+                (own[0], writer)  # bound by the same cell, before the statement
+                if own
+                else self._latest_write(read, self.position[writer["id"]])
+            )
+            if found is None:
+                return None
+            dependency = self._carried_statement(read, found[0], found[1], visiting | {name})
+            if dependency is None:
+                return None
+            needed.append((self.position[found[1]["id"]], dependency))
+        return "\n".join([*(s for _pos, s in sorted(needed)), binding.source])
+
+    def _latest_write(self, name: str, before: int) -> tuple[int, dict[str, Any]] | None:
+        """(version, record) of the last write of ``name`` before session position ``before``."""
+        if not hasattr(self, "_writes_by_name"):
+            index: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+            for position, record in enumerate(self.session_records):
+                for write in record.get("writes", []):
+                    index[write["name"]].append((position, write["version"], record))
+            self._writes_by_name = index
+        found = None
+        for position, version, record in self._writes_by_name.get(name, []):
+            if position >= before:
+                break
+            found = (version, record)
+        if found is not None and any(
+            w["name"] == name and w.get("type") == "deleted" for w in found[1]["writes"]
+        ):
+            return None
+        return found
+
+    def _function_reads(self, record: dict[str, Any], names: set[str]) -> list[tuple[str, int]]:
+        """Reads the recorder could not see: globals of functions among ``names`` at call time.
+
+        ``names`` are the globals of functions the record defines and uses itself, or of
+        definitions carried into it. Each is read at the version live when ``record`` ran.
+        """
+        already = {read["name"] for read in record.get("reads", [])}
+        stores = self.parsed_of(record).analysis.stores
+        found: list[tuple[str, int]] = []
+        for name in sorted(names - already - stores):
+            latest = self._latest_write(name, self.position[record["id"]])
+            if latest is not None:
+                found.append((name, latest[0]))
+        return found
 
     def walk(self) -> tuple[list[dict[str, Any]], list[tuple[str, str, str, int]], dict[str, dict]]:
         """Records that become operations, port edges and carried statements per record."""
@@ -229,23 +288,37 @@ class _Reifier:
         seen = {producer["id"]: producer}
         todo = [producer]
         edges: list[tuple[str, str, str, int]] = []
-        carried: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        carried: dict[str, dict[str, tuple[int, str, str]]] = defaultdict(dict)
         while todo:
             record = todo.pop()
             self.find(record["id"])
-            for read in record.get("reads", []):
-                name, version = read["name"], read["version"]
+            parsed = self.parsed_of(record)
+            reads = [(r["name"], r["version"]) for r in record.get("reads", [])]
+            reads += self._function_reads(
+                record, bindings.called_free_names(parsed.tree, parsed.analysis.free_names)
+            )
+            done: set[str] = set()
+            while reads:
+                name, version = reads.pop(0)
+                if name in done:
+                    continue
+                done.add(name)
                 writer = writers[(name, version)]
                 kind, statement = self.classify(name, version, writer)
                 if kind == "carry":
-                    carried[record["id"]][name] = (self.position[writer["id"]], statement or "")
+                    position = self.position[writer["id"]]
+                    carried[record["id"]][name] = (position, statement or "", writer["id"])
+                    # The globals a carried function reads when it is called here.
+                    free = analyze(statement or "").free_names
+                    if free:
+                        reads += self._function_reads(record, set().union(*free.values()))
                     continue
                 if kind == "fuse":
                     self.union(writer["id"], record["id"])
                     # The writer may change the module's state without importing it itself.
                     module_import = _import_of(name, writer, version)
                     if module_import:
-                        carried[record["id"]][name] = (-1, module_import)
+                        carried[record["id"]][name] = (-1, module_import, writer["id"])
                 else:
                     edges.append((writer["id"], record["id"], name, version))
                 if writer["id"] not in seen:
@@ -386,13 +459,10 @@ class _Reifier:
             group.outputs.sort(key=self._binding_order(group).get)
             group.function = self._function_name(group, group is producer_group, names)
             for record in group.records:
-                for name, (_pos, statement) in sorted(
+                for name, (_pos, statement, writer_id) in sorted(
                     carried.get(record["id"], {}).items(), key=lambda item: item[1][0]
                 ):
-                    writer = self.slice.writers[
-                        (name, next(r["version"] for r in record["reads"] if r["name"] == name))
-                    ]
-                    if group_of.get(writer["id"]) != root or _pos < 0:
+                    if group_of.get(writer_id) != root or _pos < 0:
                         group.carried.setdefault(name, statement)
         taken = {name for g in groups.values() for name in (*g.inputs, *g.outputs)}
         for root in ordered:

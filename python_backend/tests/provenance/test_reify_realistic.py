@@ -68,3 +68,59 @@ def test_lift_constants_says_what_it_lifted_and_why_not(
     cells(kernel, "lnone = sum(range(4))")
     nothing = kernel.reify("lnone", lift_constants=True)["metadata"]["reifiedFrom"]
     assert nothing["lifted"] == [] and "no constants lifted" in nothing["liftNote"]
+
+
+def code_of(doc: dict, operation: str) -> str:
+    return str(operations(doc)[operation]["operation"]["source"]["code"])
+
+
+def test_an_optional_import_with_a_fallback_def_travels_as_a_whole(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "try:\n    from no_such_fast_module import expit\nexcept ImportError:\n"
+        "    import math\n\n    def expit(x):\n        return 1 / (1 + math.exp(-x))",
+        "fx = expit(0.3)",
+    )
+    doc = kernel.reproduce("fx", tmp_path)
+    assert list(operations(doc)) == ["make_fx"]
+    assert "except ImportError:" in code_of(doc, "make_fx")
+
+
+def test_functions_bound_without_def_are_carried_or_shipped(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "import functools\nimport math\nimport operator",
+        "fbase = 3\nfadd = functools.partial(operator.add, fbase)\n"
+        "ftwo = functools.partial(operator.mul, 2)",
+        "fsq = lambda v: v * v + fbase",
+        "froot = math.sqrt",
+        "def make_scaler(k):\n    def scale(v):\n        return v * k\n    return scale",
+        "fscale = make_scaler(2)",
+        "fout = [fadd(1), ftwo(4), fsq(2), froot(16.0), fscale(5)]",
+    )
+    doc = kernel.reproduce("fout", tmp_path)
+    producer = operations(doc)["make_fout"]["operation"]
+    # Re-runnable bindings whose globals travel too are code; the rest are values (ports).
+    assert [p["name"] for p in producer["inputs"]] == ["fadd", "fscale", "fsq"]
+    code = code_of(doc, "make_fout")
+    assert "import math\n    froot = math.sqrt" in code
+    assert "ftwo = functools.partial(operator.mul, 2)" in code
+
+
+def test_globals_of_functions_defined_elsewhere_follow_them(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "from collections import Counter\nimport re as gre",
+        "def gwords(text):\n    return gre.findall(r'\\w+', text)",
+        "def gcount(text):\n    return Counter(gwords(text))\ngfirst = gcount('a b a')",
+        "gsecond = gcount('c c d') + gfirst",
+    )
+    doc = kernel.reproduce("gsecond", tmp_path)
+    code = code_of(doc, "make_gfirst")
+    assert "from collections import Counter" in code and "import re as gre" in code
