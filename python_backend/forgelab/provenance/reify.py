@@ -154,6 +154,16 @@ class _Group:
     outputs: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     function: str = ""
+    versions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Inputs holding another version of a variable than its plain name: ``lr_v2`` → (lr, 2)."""
+    before: dict[str, list[str]] = field(default_factory=dict)
+    """Statements run before a record's code (``lr = lr_v2``), by record id."""
+    after: dict[str, list[str]] = field(default_factory=dict)
+    """Statements run after a record's code (``lr_v1 = lr``), by record id."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Outputs changed through another name (``cfg = params``), to that name."""
+    kept: dict[tuple[str, int], str] = field(default_factory=dict)
+    """Versions bound again later in the group, to the name that keeps them (``x_v1``)."""
 
 
 class _Reifier:
@@ -435,28 +445,15 @@ class _Reifier:
         group_of = {r["id"]: root for root, g in groups.items() for r in g.records}
         ordered = sorted(groups, key=lambda root: self.position[root])
         # inputs and outputs
-        connections: list[tuple[str, str, str]] = []
-        for src, dst, name, version in edges:
-            a, b = group_of[src], group_of[dst]
-            if a == b:
-                continue
-            target = groups[b]
-            if target.inputs.get(name, version) != version:
-                raise ReifyError(
-                    f"operation {describe(target.records[0])} would need two versions of "
-                    f"{name!r}; rename one of them in the notebook and run it again"
-                )
-            target.inputs[name] = version
-            target.inputs = dict(sorted(target.inputs.items()))
-            self._need_output(groups[a], name, version)
-            if (a, b, name) not in connections:
-                connections.append((a, b, name))
+        connections = self._connect(groups, group_of, edges)
         producer_group = groups[group_of[self.slice.producer["id"]]]
-        self._need_output(producer_group, self.slice.target, self.slice.version)
+        self.target_port = self._need_output(producer_group, self.slice.target, self.slice.version)
         names: set[str] = set()
         for root in ordered:
             group = groups[root]
-            group.outputs.sort(key=self._binding_order(group).get)
+            self._bind_aliases(group)
+            order = self._binding_order(group)
+            group.outputs.sort(key=lambda o: order.get(o, len(order)))
             group.function = self._function_name(group, group is producer_group, names)
             for record in group.records:
                 for name, (_pos, statement, writer_id) in sorted(
@@ -469,20 +466,141 @@ class _Reifier:
             self.files_of(groups[root], taken)
         return self._document(groups, ordered, connections)
 
-    def _need_output(self, group: _Group, name: str, version: int) -> None:
-        final = None
+    def _connect(
+        self,
+        groups: dict[str, _Group],
+        group_of: dict[str, str],
+        edges: list[tuple[str, str, str, int]],
+    ) -> list[tuple[str, str, str, str]]:
+        """Inputs and outputs of the groups; connections as (from, to, output port, input).
+
+        An operation that reads two versions of one variable (a hyperparameter re-assigned
+        between two experiments) takes the first as the variable's name and each other as
+        ``<name>_v<version>``; ``<name> = <name>_v<version>`` runs before the cells that read
+        that version, as the notebook's namespace had it when they ran.
+        """
+        readers: dict[tuple[str, str, int], tuple[int, str]] = {}
+        for src, dst, name, version in edges:
+            a, b = group_of[src], group_of[dst]
+            if a != b:
+                key = (b, name, version)
+                first = (self.position[dst], a)
+                readers[key] = min(readers.get(key, first), first)
+        connections: list[tuple[str, str, str, str]] = []
+        for (b, name, version), (_first, a) in sorted(readers.items(), key=lambda i: i[1][0]):
+            group = groups[b]
+            param = name
+            if name in group.inputs:
+                used = {n for r in group.records for n in _names_in(self.parsed_of(r))}
+                param = naming.unique(f"{name}_v{version}", used | set(group.inputs))
+                group.versions[param] = (name, version)
+            group.inputs[param] = version
+            port = self._need_output(groups[a], name, version)
+            connections.append((a, b, port, param))
+        for group in groups.values():
+            group.inputs = dict(sorted(group.inputs.items()))
+            if group.versions:
+                self._rebind_versions(group)
+        return connections
+
+    def _rebind_versions(self, group: _Group) -> None:
+        """``x = x_v2`` before each cell of ``group`` reading another version of x than is bound."""
+        current = {name: group.inputs[name] for name, _v in group.versions.values()}
+        param_of = {pair: param for param, pair in group.versions.items()}
+        param_of.update({(name, version): name for name, version in current.items()})
+        for record in group.records:
+            for read in record.get("reads", []):
+                key = (read["name"], read["version"])
+                if read["name"] in current and current[read["name"]] != read["version"]:
+                    if key in param_of:
+                        group.before.setdefault(record["id"], []).append(
+                            f"{read['name']} = {param_of[key]}"
+                        )
+                        current[read["name"]] = read["version"]
+            for write in record.get("writes", []):
+                if write["name"] in current:
+                    current[write["name"]] = write["version"]
+
+    def _need_output(self, group: _Group, name: str, version: int) -> str:
+        """Make ``group`` return ``name`` at ``version``; the output port that holds it.
+
+        When a later cell of the operation binds ``name`` again, the value is kept right after
+        the cell that made it, as ``<name>_v<version>``. A later in-place change would alter
+        that kept object too, so it is refused.
+        """
+        writer: dict[str, Any] | None = None
+        later: list[dict[str, Any]] = []
         for record in group.records:
             for write in record.get("writes", []):
-                if write["name"] == name:
-                    final = write["version"]
-        if final != version:
+                if write["name"] != name:
+                    continue
+                if write["version"] == version:
+                    writer, later = record, []
+                elif writer is not None:
+                    later.append(record)
+        if writer is None:
             raise ReifyError(
-                f"{name!r} version {version} is changed again inside the operation made of "
-                f"{', '.join(describe(r) for r in group.records)}; split those cells so that the "
-                "value is produced by the last of them"
+                f"the operation made of {', '.join(describe(r) for r in group.records)} does "
+                f"not write {name!r} version {version}; this is a bug in reify, please report it"
             )
-        if name not in group.outputs:
-            group.outputs.append(name)
+        port = name
+        if later:
+            changed = [r for r in later if name not in self.parsed_of(r).analysis.stores]
+            if changed:
+                raise ReifyError(
+                    f"{name!r} version {version} is changed in place again by "
+                    f"{describe(changed[0])}, which runs in one operation with "
+                    f"{describe(writer)} (they share hidden state); the pipeline cannot hand "
+                    f"on the earlier value. Copy it in the notebook (e.g. "
+                    f"{name}_before = {name}.copy()) and run it again"
+                )
+            if (name, version) not in group.kept:
+                used = {n for r in group.records for n in _names_in(self.parsed_of(r))}
+                used |= set(group.inputs) | set(group.outputs) | set(group.kept.values())
+                kept = naming.unique(f"{name}_v{version}", used)
+                group.kept[(name, version)] = kept
+                group.after.setdefault(writer["id"], []).append(f"{kept} = {name}")
+            port = group.kept[(name, version)]
+        if port not in group.outputs:
+            group.outputs.append(port)
+        return port
+
+    def _bind_aliases(self, group: _Group) -> None:
+        """Bind outputs that the group's cells changed only through another name (an alias).
+
+        ``cfg = params`` then ``cfg["lr"] = 0.1``: the cell writes both names, but its code
+        binds neither of them; the operation returns ``params`` by binding it to ``cfg``, the
+        name it holds, as the statement that made them one object says.
+        """
+        bound = set(group.inputs) | set(group.kept.values())
+        for record in group.records:
+            bound |= self.parsed_of(record).analysis.stores
+        for output in group.outputs:
+            if output in bound or output in group.files:
+                continue
+            writer = next(
+                r
+                for r in reversed(group.records)
+                if any(w["name"] == output for w in r.get("writes", []))
+            )
+            together = {w["name"] for w in writer.get("writes", [])} & bound
+            partner = next(
+                (b for a, b in sorted(self._alias_pairs(writer)) if a == output and b in together),
+                None,
+            )
+            # Without one, the name is bound some other way (a function's ``global`` statement).
+            if partner is not None:
+                group.aliases[output] = partner
+
+    def _alias_pairs(self, until: dict[str, Any]) -> set[tuple[str, str]]:
+        """Names made one object (``b = a``) by the session's cells up to ``until``."""
+        pairs: set[tuple[str, str]] = set()
+        for record in self.session_records[: self.position[until["id"]] + 1]:
+            try:
+                pairs |= bindings.alias_pairs(ast.parse(python_code(record.get("code", ""))))
+            except SyntaxError:
+                continue
+        return pairs
 
     def _binding_order(self, group: _Group) -> dict[str, int]:
         """The order in which the group's cells bind names (outputs are listed so, for names)."""
@@ -503,7 +621,16 @@ class _Reifier:
 
     def _code(self, group: _Group) -> tuple[str, _Lifted]:
         """The operation's source, and its attributes with the constants left in the code."""
-        body_parts = [self.parsed_of(r).code.strip("\n") for r in group.records]
+        body_parts = [
+            "\n".join(
+                [
+                    *group.before.get(r["id"], []),
+                    self.parsed_of(r).code.strip("\n"),
+                    *group.after.get(r["id"], []),
+                ]
+            )
+            for r in group.records
+        ]
         carried = list(group.carried.values())
         source = "\n".join(body_parts)
         tree = ast.parse(source)
@@ -533,10 +660,11 @@ class _Reifier:
         )
         ast.fix_missing_locations(header)
         signature = ast.unparse(header).splitlines()[0]
+        returned = "".join(f"{name} = {other}\n" for name, other in group.aliases.items())
         if len(group.outputs) == 1:
-            returned = f"return {group.outputs[0]}"
+            returned += f"return {group.outputs[0]}"
         else:
-            returned = "return {" + ", ".join(f"{o!r}: {o}" for o in group.outputs) + "}"
+            returned += "return {" + ", ".join(f"{o!r}: {o}" for o in group.outputs) + "}"
         if not modified and not _has_multiline_strings(source):
             body = "\n".join([*carried, source, returned])
         else:
@@ -547,13 +675,16 @@ class _Reifier:
         return code, lifted
 
     def _document(
-        self, groups: dict[str, _Group], ordered: list[str], connections: list[tuple[str, str, str]]
+        self,
+        groups: dict[str, _Group],
+        ordered: list[str],
+        connections: list[tuple[str, str, str, str]],
     ) -> dict[str, Any]:
         nodes: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         depth: dict[str, int] = {}
         feeding: dict[str, list[str]] = defaultdict(list)
-        for a, b, _name in connections:
+        for a, b, _port, _param in connections:
             feeding[b].append(a)
         for root in ordered:
             depth[root] = 1 + max((depth[a] for a in feeding[root] if a in depth), default=0)
@@ -613,8 +744,8 @@ class _Reifier:
                 }
             )
             row[level] += 1
-        for a, b, name in connections:
-            links.append(_link(groups[a].function, name, groups[b].function, name))
+        for a, b, port, param in connections:
+            links.append(_link(groups[a].function, port, groups[b].function, param))
         last = max(depth.values(), default=0) + 1
         output_id = naming.unique(f"output_{naming.ascii_name(target)}", node_ids)
         nodes.append(
@@ -625,7 +756,7 @@ class _Reifier:
                 "position": {"x": 40 + 240 * last, "y": 60},
             }
         )
-        links.append(_link(producer.function, target, output_id, "value"))
+        links.append(_link(producer.function, self.target_port, output_id, "value"))
         doc = {
             "format": "forgelab.pipeline",
             "version": 1,
@@ -682,6 +813,13 @@ def _no_lift_note(left: list[dict[str, Any]]) -> str:
         )
     reasons = "; ".join(f"{c['name']}: {c['reason']}" for c in left)
     return f"no constants lifted: {reasons}"
+
+
+def _names_in(parsed: _Parsed) -> set[str]:
+    """Every name a cell's code uses or binds, at any depth (new names must not clash)."""
+    return {n.id for n in ast.walk(parsed.tree) if isinstance(n, ast.Name)} | set(
+        parsed.analysis.stores
+    )
 
 
 def _docstring(records: list[dict[str, Any]]) -> str:

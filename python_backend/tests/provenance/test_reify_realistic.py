@@ -124,3 +124,53 @@ def test_globals_of_functions_defined_elsewhere_follow_them(
     doc = kernel.reproduce("gsecond", tmp_path)
     code = code_of(doc, "make_gfirst")
     assert "from collections import Counter" in code and "import re as gre" in code
+
+
+def test_aliases_changed_directly_and_through_a_function(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "aparams = {'lr': 0.5, 'epochs': 3}",
+        "acfg = aparams",
+        "acfg['lr'] = 0.1",
+        "def atweak(d):\n    d['epochs'] = 5",
+        "atweak(aparams)",
+        "asummary = (aparams['lr'], acfg['epochs'], aparams['epochs'])",
+    )
+    kernel.reproduce("asummary", tmp_path)
+
+
+def test_one_operation_reading_two_versions_of_a_hyperparameter(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    # Both experiments draw from numpy's global generator, so they run in one operation.
+    cells(
+        kernel,
+        "import numpy as np\nnp.random.seed(0)",
+        "hlr = 0.1",
+        "hrun1 = np.random.rand() * hlr",
+        "hlr = 0.01",
+        "hrun2 = np.random.rand() * hlr",
+        "hboth = (hrun1, hrun2, hlr)",
+    )
+    doc = kernel.reproduce("hboth", tmp_path)
+    fused = next(op for op in operations(doc).values() if "hrun2 =" in str(op))
+    assert [p["name"] for p in fused["operation"]["inputs"]] == ["hlr", "hlr_v2"]
+    assert "hlr = hlr_v2\n" in fused["operation"]["source"]["code"]
+
+
+def test_a_value_bound_again_later_in_its_operation_is_kept(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "import numpy as np\nnp.random.seed(1)",
+        "kx = np.random.rand()",
+        "ky = kx * 2",
+        "kx = np.random.rand() + 5",
+        "kz = (ky, kx)",
+    )
+    doc = kernel.reproduce("kz", tmp_path)
+    fused = next(op for op in operations(doc).values() if "kx = np.random.rand() +" in str(op))
+    assert sorted(p["name"] for p in fused["operation"]["outputs"]) == ["kx", "kx_v1"]
