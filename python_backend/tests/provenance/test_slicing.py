@@ -9,6 +9,7 @@ import pytest
 from forgelab import pipeline as pipelines
 from forgelab.provenance import ReifyError, slice_history
 from forgelab.provenance.reify import reify
+from forgelab.provenance.slicing import describe
 
 
 def history(*cells: tuple[str, dict[str, int], dict[str, Any]], session: str = "s1") -> list[dict]:
@@ -176,3 +177,8 @@ def test_slicing_is_linear_in_history_length() -> None:
         *(("x = x + 1", {"x": i}, {"x": i + 1}) for i in range(1, n)),
     )
     assert len(slice_history(records, "x").records) == n
+
+
+def test_describe_names_the_cell_by_its_number_and_first_line() -> None:
+    record = {"id": "s-1", "executionCount": 3, "cellId": "c", "code": "# load\ndf = load()\n"}
+    assert describe(record) == "cell [3] `df = load()` (s-1, cell id c)"
