@@ -5,17 +5,23 @@ Algorithm (docs/provenance.md, "Reify"):
 1. Walk back from the record that wrote the target's version (:mod:`.slicing`); each read of
    ``x`` at version ``v`` is classified by the record that wrote it:
 
-   * *carried*: ``x`` is bound by an ``import``, ``def`` or ``class`` statement: that statement is
-     copied into the operations that read ``x`` (modules and code do not travel between jobs);
+   * *carried*: ``x`` is bound by an ``import``, ``def`` or ``class`` statement, or by a
+     re-runnable binding whose globals travel too (:mod:`.bindings`): that statement is copied
+     into the operations that read ``x`` (modules and code do not travel between jobs); the
+     globals of functions a cell defines and uses, or that are carried, are read as well;
    * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``): writer
      and reader must run in one process, so they become one operation;
    * *port*: anything else: the writer's operation returns ``x``, the reader's takes it as input.
 
 2. Records joined by fusion form one operation; if grouping made a cycle, the groups on it merge.
-3. Each group becomes ``def cell_<n>(<inputs>, *, <attributes>)`` whose body is the cells' code,
-   returning what later operations read (or the target). Files the cells read become Input nodes
-   and the string literal naming each file becomes the parameter holding its path. With
-   ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute.
+3. Each group becomes ``def make_<what>(<inputs>, *, <attributes>)`` (:mod:`.naming`) whose
+   body is the cells' code, returning what later operations read (or the target). A second
+   version of a variable read by one operation is its own input (``lr_v2``, rebound before the
+   cells that read it); a value bound again later in its operation is kept (``x_v1 = x``); a
+   name changed through an alias is bound to it (``params = cfg``). Files the cells read become
+   Input nodes and the string literal naming each file becomes the parameter holding its path. With
+   ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute, and
+   ``metadata.reifiedFrom`` says which were lifted and why others were not.
 4. The document is checked with :func:`forgelab.pipeline.validate` before it is returned.
 
 Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed file, data from
