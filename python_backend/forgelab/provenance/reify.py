@@ -829,10 +829,12 @@ def _names_in(parsed: _Parsed) -> set[str]:
 
 
 def _docstring(records: list[dict[str, Any]]) -> str:
-    """The generated function's docstring: the cells it was made of, as the notebook shows them."""
-    lines = ["Reified from the notebook:", *(naming.cell_summary(r) for r in records)]
-    text = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return f'"""{text}\n"""'
+    """The generated function's docstring: the cells it was made of, by number.
+
+    Not their code: a literal the operation turned into a parameter must not linger there.
+    """
+    cells = ", ".join(naming.cell_label(r) for r in records)
+    return f'"""Reified from {cells} of the notebook."""'
 
 
 def _link(src: str, src_port: str, dst: str, dst_port: str) -> dict[str, Any]:
