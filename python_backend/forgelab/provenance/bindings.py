@@ -4,7 +4,7 @@ Reify copies the statement that bound a name into the operations that read it wh
 again gives the same thing: ``import``, ``def`` and ``class`` (see :mod:`.reify`), and here:
 
 * a ``try: from m import f`` / ``except ImportError:`` fallback block, as a whole;
-* ``f = module.g`` (a dotted name), ``f = lambda ...`` and ``f = functools.partial(...)``.
+* ``f = g``, ``f = module.g`` (a dotted name), ``f = lambda ...``, ``f = functools.partial(...)``.
 
 Each is re-runnable only when every global it reads can travel too (reify checks that, with the
 names returned here); otherwise the value is shipped as a port (cloudpickle pickles lambdas and
@@ -84,11 +84,7 @@ def _rerunnable(statement: ast.stmt, name: str) -> bool:
         and statement.targets[0].id == name
     ):
         value = statement.value
-        return (
-            (_dotted(value) and not isinstance(value, ast.Name))
-            or isinstance(value, ast.Lambda)
-            or _is_partial(value)
-        )
+        return _dotted(value) or isinstance(value, ast.Lambda) or _is_partial(value)
     return False
 
 

@@ -97,17 +97,17 @@ def test_functions_bound_without_def_are_carried_or_shipped(
         "fbase = 3\nfadd = functools.partial(operator.add, fbase)\n"
         "ftwo = functools.partial(operator.mul, 2)",
         "fsq = lambda v: v * v + fbase",
-        "froot = math.sqrt",
+        "froot = math.sqrt\nfsame = froot",
         "def make_scaler(k):\n    def scale(v):\n        return v * k\n    return scale",
         "fscale = make_scaler(2)",
-        "fout = [fadd(1), ftwo(4), fsq(2), froot(16.0), fscale(5)]",
+        "fout = [fadd(1), ftwo(4), fsq(2), fsame(16.0), fscale(5)]",
     )
     doc = kernel.reproduce("fout", tmp_path)
     producer = operations(doc)["make_fout"]["operation"]
     # Re-runnable bindings whose globals travel too are code; the rest are values (ports).
     assert [p["name"] for p in producer["inputs"]] == ["fadd", "fscale", "fsq"]
     code = code_of(doc, "make_fout")
-    assert "import math\n    froot = math.sqrt" in code
+    assert "import math\n    froot = math.sqrt\n    fsame = froot" in code
     assert "ftwo = functools.partial(operator.mul, 2)" in code
 
 
