@@ -510,7 +510,11 @@ class _Reifier:
         return connections
 
     def _rebind_versions(self, group: _Group) -> None:
-        """``x = x_v2`` before each cell of ``group`` reading another version of x than is bound."""
+        """``x = x_v2`` before each cell of ``group`` reading another version of x than is bound.
+
+        Versions only grow as cells run, and a group's cells are in the order they ran, so the
+        plain name (the first version read) is never needed again once rebound.
+        """
         current = {name: group.inputs[name] for name, _v in group.versions.values()}
         param_of = {pair: param for param, pair in group.versions.items()}
         param_of.update({(name, version): name for name, version in current.items()})
