@@ -33,6 +33,7 @@ it again.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import json
 import os
@@ -271,16 +272,14 @@ class _Reifier:
                 for write in record.get("writes", []):
                     index[write["name"]].append((position, write["version"], record))
             self._writes_by_name = index
-        found = None
-        for position, version, record in self._writes_by_name.get(name, []):
-            if position >= before:
-                break
-            found = (version, record)
-        if found is not None and any(
-            w["name"] == name and w.get("type") == "deleted" for w in found[1]["writes"]
-        ):
+        writes = self._writes_by_name.get(name, [])
+        at = bisect.bisect_left(writes, before, key=lambda w: w[0])
+        if at == 0:
             return None
-        return found
+        _position, version, record = writes[at - 1]
+        if any(w["name"] == name and w.get("type") == "deleted" for w in record["writes"]):
+            return None
+        return version, record
 
     def _function_reads(self, record: dict[str, Any], names: set[str]) -> list[tuple[str, int]]:
         """Reads the recorder could not see: globals of functions among ``names`` at call time.
@@ -604,12 +603,17 @@ class _Reifier:
 
     def _alias_pairs(self, until: dict[str, Any]) -> set[tuple[str, str]]:
         """Names made one object (``b = a``) by the session's cells up to ``until``."""
+        if not hasattr(self, "_pairs_of"):
+            self._pairs_of: dict[str, set[tuple[str, str]]] = {}
         pairs: set[tuple[str, str]] = set()
         for record in self.session_records[: self.position[until["id"]] + 1]:
-            try:
-                pairs |= bindings.alias_pairs(ast.parse(python_code(record.get("code", ""))))
-            except SyntaxError:
-                continue
+            if record["id"] not in self._pairs_of:
+                try:
+                    tree = ast.parse(python_code(record.get("code", "")))
+                except SyntaxError:
+                    tree = ast.Module(body=[], type_ignores=[])
+                self._pairs_of[record["id"]] = bindings.alias_pairs(tree)
+            pairs |= self._pairs_of[record["id"]]
         return pairs
 
     def _binding_order(self, group: _Group) -> dict[str, int]:
