@@ -9,7 +9,6 @@ is deterministic; callers make it unique.
 
 from __future__ import annotations
 
-import keyword
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -68,8 +67,7 @@ def operation_name(outputs: Sequence[str], target: str | None) -> str:
     else:
         first, several = "step", False
     stem = ascii_name(first).strip("_")[:_MAX_NAME].strip("_") or "value"
-    name = f"make_{stem}{'_etc' if several else ''}"
-    return name if not keyword.iskeyword(name) else f"{name}_"
+    return f"make_{stem}{'_etc' if several else ''}"
 
 
 def label(outputs: Sequence[str], target: str | None) -> str:
