@@ -2,7 +2,7 @@
  * Do not edit: change the schema and run `jlpm build:types`. */
 
 /**
- * A Python identifier.
+ * A Python identifier (Unicode letters too: θ, Σ_y), not a keyword; a named format, checked the same way by both validators.
  */
 export type Identifier = string;
 
@@ -84,7 +84,7 @@ export type Node = {
     [k: string]: string;
   };
   /**
-   * A Python identifier.
+   * A Python identifier (Unicode letters too: θ, Σ_y), not a keyword; a named format, checked the same way by both validators.
    */
   name?: string;
   /**
@@ -129,7 +129,7 @@ export interface Connection {
 export interface Endpoint {
   node: NodeId;
   /**
-   * A Python identifier.
+   * A Python identifier (Unicode letters too: θ, Σ_y), not a keyword; a named format, checked the same way by both validators.
    */
   port: string;
 }

@@ -102,6 +102,11 @@ def write_pipeline(doc: dict[str, Any], out: Path) -> dict[str, Any]:
         "operations": [n["id"] for n in doc["nodes"] if n["kind"] == "operation"],
         "inputs": [n["source"] for n in doc["nodes"] if n["kind"] == "input"],
         "records": doc["metadata"]["reifiedFrom"]["records"],
+        **{
+            key: doc["metadata"]["reifiedFrom"][key]
+            for key in ("lifted", "notLifted", "liftNote")
+            if key in doc["metadata"]["reifiedFrom"]
+        },
     }
 
 
@@ -119,3 +124,17 @@ def print_verdict(summary: dict[str, Any]) -> None:
         print("reproduced")
     else:
         print(f"{summary['outcome']}: {summary['detail']}", file=sys.stderr)
+
+
+def print_constants(summary: dict[str, Any]) -> None:
+    """Say which constants ``--lift-constants`` made attributes, and why others stayed code."""
+    for attribute in summary.get("lifted", []):
+        print(
+            f"lifted {attribute['name']} = {attribute['default']!r} into an attribute of "
+            f"{attribute['operation']}"
+        )
+    if "liftNote" in summary:
+        print(summary["liftNote"])
+    elif summary.get("notLifted"):
+        for left in summary["notLifted"]:
+            print(f"not lifted: {left['name']} in {left['operation']}: {left['reason']}")

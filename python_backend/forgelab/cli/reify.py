@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import UsageError
-from ._recorded import print_verdict, recorded_run, write_pipeline
+from ._recorded import print_constants, print_verdict, recorded_run, write_pipeline
 
 NAME = "reify"
 HELP = (
@@ -137,4 +137,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
     else:
         show(summary)
+        print_constants(summary)
     return 0 if summary.get("reproduced", True) else 1

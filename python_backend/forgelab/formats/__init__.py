@@ -8,6 +8,7 @@ accepts the other accepts too.
 from __future__ import annotations
 
 import json
+import keyword
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +38,26 @@ FILE_SUFFIXES: dict[str, FormatName] = {
 }
 
 _BASE_URI = "https://forgelab.dev/formats/"
+
+
+def is_python_identifier(value: Any) -> bool:
+    """The ``python-identifier`` format: what Python accepts as a variable name (``θ``, ``Σ_y``).
+
+    A named format rather than a ``pattern``: Python's ``re`` has no ``\\p{XID_Start}`` and
+    ECMAScript's ``\\w`` is ASCII, so no one regex means the same to both validators.
+    ``src/formats/index.ts`` registers the same check. Non-strings pass: ``type`` rejects them.
+    """
+    return not isinstance(value, str) or (value.isidentifier() and not keyword.iskeyword(value))
+
+
+#: Checks of the custom ``format`` values the schemas use, registered with both validators.
+CUSTOM_FORMATS: dict[str, Callable[[Any], bool]] = {"python-identifier": is_python_identifier}
+
+#: How an issue names what a ``format`` expected (shared with the TypeScript side).
+_FORMAT_WORDS = {
+    "python-identifier": "a Python identifier (letters, digits and _, not starting with a digit, "
+    "not a keyword)",
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +117,10 @@ def _validator(name: FormatName) -> jsonschema.protocols.Validator:
     import jsonschema
 
     cls = jsonschema.validators.validator_for(schema(name))
-    return cls(schema(name), registry=_registry(), format_checker=cls.FORMAT_CHECKER)
+    checker = jsonschema.FormatChecker()
+    for format_name, check in CUSTOM_FORMATS.items():
+        checker.checks(format_name)(check)
+    return cls(schema(name), registry=_registry(), format_checker=checker)
 
 
 def _pointer(path: Iterable[Any]) -> str:
@@ -153,6 +177,8 @@ def _explain(error: jsonschema.ValidationError) -> list[str]:
         return [f"expected {quote(value)}, got {quote(instance)}"]
     if kw == "pattern":
         return [f"{quote(instance)} does not match the pattern {value}"]
+    if kw == "format":
+        return [f"{quote(instance)} is not {_FORMAT_WORDS.get(value, f'a valid {value}')}"]
     if kw == "minItems":
         return [f"expected at least {value} item{'' if value == 1 else 's'}"]
     if kw == "minLength":
@@ -186,7 +212,9 @@ def _gate(name: FormatName) -> Callable[[Any], Any] | None:
     def load(uri: str) -> dict[str, Any]:
         return schema(uri.removeprefix(_BASE_URI).removesuffix(".schema.json"))  # type: ignore[arg-type]
 
-    return fastjsonschema.compile(schema(name), handlers={"https": load}, use_default=False)
+    return fastjsonschema.compile(
+        schema(name), handlers={"https": load}, formats=CUSTOM_FORMATS, use_default=False
+    )
 
 
 def _passes_gate(name: FormatName, document: Any) -> bool:

@@ -5,8 +5,10 @@ Algorithm (docs/provenance.md, "Reify"):
 1. Walk back from the record that wrote the target's version (:mod:`.slicing`); each read of
    ``x`` at version ``v`` is classified by the record that wrote it:
 
-   * *carried*: ``x`` is bound by an ``import``, ``def`` or ``class`` statement: that statement is
-     copied into the operations that read ``x`` (modules and code do not travel between jobs);
+   * *carried*: ``x`` is bound by an ``import``, ``def`` or ``class`` statement, or by a
+     re-runnable binding whose globals travel too (:mod:`.bindings`): that statement is copied
+     into the operations that read ``x`` (modules and code do not travel between jobs); the
+     globals of functions a cell defines and uses, or that are carried, are read as well;
    * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``), or
      the reader changed ``x`` in place together with an object sharing its memory or figure (a
      view, an Axes): writer and reader must run in one process, so they become one operation;
@@ -14,11 +16,15 @@ Algorithm (docs/provenance.md, "Reify"):
    * *port*: anything else: the writer's operation returns ``x``, the reader's takes it as input.
 
 2. Records joined by fusion form one operation; if grouping made a cycle, the groups on it merge.
-3. Each group becomes ``def cell_<n>(<inputs>, *, <attributes>)`` whose body is the cells' code,
-   returning what later operations read (or the target). Files the cells read become Input nodes
-   and the string literal naming each file becomes the parameter holding its path (a path
-   computed at run time is served from the parameter by ``forgelab.jobs.file_inputs``). With
-   ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute.
+3. Each group becomes ``def make_<what>(<inputs>, *, <attributes>)`` (:mod:`.naming`) whose
+   body is the cells' code, returning what later operations read (or the target). A second
+   version of a variable read by one operation is its own input (``lr_v2``, rebound before the
+   cells that read it); a value bound again later in its operation is kept (``x_v1 = x``); a
+   name changed through an alias is bound to it (``params = cfg``). Files the cells read become
+   Input nodes and the string literal naming each file becomes the parameter holding its path (a
+   path computed at run time is served from the parameter by ``forgelab.jobs.file_inputs``). With
+   ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute, and
+   ``metadata.reifiedFrom`` says which were lifted and why others were not.
 4. The document is checked with :func:`forgelab.pipeline.validate` before it is returned.
 
 Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed input file,
@@ -31,7 +37,9 @@ it again.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
+import json
 import os
 import re
 import textwrap
@@ -43,6 +51,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pipeline as pipelines
+from . import bindings, naming
 from .analysis import NETWORK_MODULES, CellAnalysis, analyze
 from .files import file_hash
 from .magics import PlainCell, plain_python
@@ -160,6 +169,16 @@ class _Group:
     outputs: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     function: str = ""
+    versions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Inputs holding another version of a variable than its plain name: ``lr_v2`` → (lr, 2)."""
+    before: dict[str, list[str]] = field(default_factory=dict)
+    """Statements run before a record's code (``lr = lr_v2``), by record id."""
+    after: dict[str, list[str]] = field(default_factory=dict)
+    """Statements run after a record's code (``lr_v1 = lr``), by record id."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Outputs changed through another name (``cfg = params``), to that name."""
+    kept: dict[tuple[str, int], str] = field(default_factory=dict)
+    """Versions bound again later in the group, to the name that keeps them (``x_v1``)."""
 
 
 class _Reifier:
@@ -212,21 +231,78 @@ class _Reifier:
             name in parsed.analysis.rng or name in parsed.analysis.mutated or parsed.analysis.seeds
         ):
             return "fuse", None
-        statement = _binding_statement(parsed, name)
+        statement = self._carried_statement(name, version, writer, frozenset())
         if statement is not None:
             return "carry", statement
-        if kind.startswith("module:"):
-            module = kind.split(":", 1)[1]
-            if module == name:
-                return "carry", f"import {module}"
-            return "carry", f"import {module} as {name}"
-        if kind in ("function", "type", "builtin_function_or_method"):
-            raise ReifyError(
-                f"{name!r} (a {kind}) was made by {describe(writer)} without an import, def or "
-                "class statement; code cannot travel between operations, so define it with def "
-                "or class and run the notebook again"
-            )
         return "port", None
+
+    def _carried_statement(
+        self, name: str, version: int, writer: dict[str, Any], visiting: frozenset[str]
+    ) -> str | None:
+        """The code that binds ``name`` again in another operation, or None to ship its value.
+
+        ``import``/``def``/``class`` travel as they are (a function's globals are followed by
+        :meth:`_function_reads`); an optional import block, ``f = module.g``, a lambda or a
+        ``partial`` travel with the statements of the globals they read, when all of those can
+        travel too (:mod:`.bindings`).
+        """
+        parsed = self.parsed_of(writer)
+        statement = _binding_statement(parsed, name)
+        if statement is not None:
+            return statement
+        module = _import_of(name, writer, version)
+        if module is not None:
+            return module
+        binding = bindings.rerunnable_binding(parsed.tree, parsed.code, name)
+        if binding is None or name in visiting:
+            return None
+        needed: list[tuple[int, str]] = []
+        for read in sorted(binding.reads):
+            own = [w["version"] for w in writer["writes"] if w["name"] == read]
+            found = (
+                (own[0], writer)  # bound by the same cell, before the statement
+                if own
+                else self._latest_write(read, self.position[writer["id"]])
+            )
+            if found is None:
+                return None
+            dependency = self._carried_statement(read, found[0], found[1], visiting | {name})
+            if dependency is None:
+                return None
+            needed.append((self.position[found[1]["id"]], dependency))
+        return "\n".join([*(s for _pos, s in sorted(needed)), binding.source])
+
+    def _latest_write(self, name: str, before: int) -> tuple[int, dict[str, Any]] | None:
+        """(version, record) of the last write of ``name`` before session position ``before``."""
+        if not hasattr(self, "_writes_by_name"):
+            index: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+            for position, record in enumerate(self.session_records):
+                for write in record.get("writes", []):
+                    index[write["name"]].append((position, write["version"], record))
+            self._writes_by_name = index
+        writes = self._writes_by_name.get(name, [])
+        at = bisect.bisect_left(writes, before, key=lambda w: w[0])
+        if at == 0:
+            return None
+        _position, version, record = writes[at - 1]
+        if any(w["name"] == name and w.get("type") == "deleted" for w in record["writes"]):
+            return None
+        return version, record
+
+    def _function_reads(self, record: dict[str, Any], names: set[str]) -> list[tuple[str, int]]:
+        """Reads the recorder could not see: globals of functions among ``names`` at call time.
+
+        ``names`` are the globals of functions the record defines and uses itself, or of
+        definitions carried into it. Each is read at the version live when ``record`` ran.
+        """
+        already = {read["name"] for read in record.get("reads", [])}
+        stores = self.parsed_of(record).analysis.stores
+        found: list[tuple[str, int]] = []
+        for name in sorted(names - already - stores):
+            latest = self._latest_write(name, self.position[record["id"]])
+            if latest is not None:
+                found.append((name, latest[0]))
+        return found
 
     def walk(self) -> tuple[list[dict[str, Any]], list[tuple[str, str, str, int]], dict[str, dict]]:
         """Records that become operations, port edges and carried statements per record."""
@@ -235,7 +311,7 @@ class _Reifier:
         seen = {producer["id"]: producer}
         todo = [producer]
         edges: list[tuple[str, str, str, int]] = []
-        carried: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+        carried: dict[str, dict[str, tuple[int, str, str]]] = defaultdict(dict)
         while todo:
             record = todo.pop()
             self.find(record["id"])
@@ -246,21 +322,35 @@ class _Reifier:
                     seen[writer["id"]] = writer
                     todo.append(writer)
             owned = self.shared_writes(record)
-            for read in record.get("reads", []):
-                name, version = read["name"], read["version"]
+            parsed = self.parsed_of(record)
+            reads = [(r["name"], r["version"]) for r in record.get("reads", [])]
+            reads += self._function_reads(
+                record, bindings.called_free_names(parsed.tree, parsed.analysis.free_names)
+            )
+            done: set[str] = set()
+            while reads:
+                name, version = reads.pop(0)
+                if name in done:
+                    continue
+                done.add(name)
                 writer = writers[(name, version)]
                 kind, statement = self.classify(name, version, writer)
                 if kind == "port" and name in owned:
                     kind = "fuse"
                 if kind == "carry":
-                    carried[record["id"]][name] = (self.position[writer["id"]], statement or "")
+                    position = self.position[writer["id"]]
+                    carried[record["id"]][name] = (position, statement or "", writer["id"])
+                    # The globals a carried function reads when it is called here.
+                    free = analyze(statement or "").free_names
+                    if free:
+                        reads += self._function_reads(record, set().union(*free.values()))
                     continue
                 if kind == "fuse":
                     self.union(writer["id"], record["id"])
                     # The writer may change the module's state without importing it itself.
                     module_import = _import_of(name, writer, version)
                     if module_import:
-                        carried[record["id"]][name] = (-1, module_import)
+                        carried[record["id"]][name] = (-1, module_import, writer["id"])
                 else:
                     edges.append((writer["id"], record["id"], name, version))
                 if writer["id"] not in seen:
@@ -424,71 +514,201 @@ class _Reifier:
         group_of = {r["id"]: root for root, g in groups.items() for r in g.records}
         ordered = sorted(groups, key=lambda root: self.position[root])
         # inputs and outputs
-        connections: list[tuple[str, str, str]] = []
-        for src, dst, name, version in edges:
-            a, b = group_of[src], group_of[dst]
-            if a == b:
-                continue
-            target = groups[b]
-            if target.inputs.get(name, version) != version:
-                raise ReifyError(
-                    f"operation {describe(target.records[0])} would need two versions of "
-                    f"{name!r}; rename one of them in the notebook and run it again"
-                )
-            target.inputs[name] = version
-            target.inputs = dict(sorted(target.inputs.items()))
-            self._need_output(groups[a], name, version)
-            if (a, b, name) not in connections:
-                connections.append((a, b, name))
+        connections = self._connect(groups, group_of, edges)
         producer_group = groups[group_of[self.slice.producer["id"]]]
-        self._need_output(producer_group, self.slice.target, self.slice.version)
+        self.target_port = self._need_output(producer_group, self.slice.target, self.slice.version)
         names: set[str] = set()
         for root in ordered:
             group = groups[root]
-            group.function = self._function_name(group, names)
+            self._bind_aliases(group)
+            order = self._binding_order(group)
+            group.outputs.sort(key=lambda o: order.get(o, len(order)))
+            group.function = self._function_name(group, group is producer_group, names)
             for record in group.records:
-                for name, (_pos, statement) in sorted(
+                for name, (_pos, statement, writer_id) in sorted(
                     carried.get(record["id"], {}).items(), key=lambda item: item[1][0]
                 ):
-                    writer = self.slice.writers[
-                        (name, next(r["version"] for r in record["reads"] if r["name"] == name))
-                    ]
-                    if group_of.get(writer["id"]) != root or _pos < 0:
+                    if group_of.get(writer_id) != root or _pos < 0:
                         group.carried.setdefault(name, statement)
         taken = {name for g in groups.values() for name in (*g.inputs, *g.outputs)}
         for root in ordered:
             self.files_of(groups[root], taken)
         return self._document(groups, ordered, connections)
 
-    def _need_output(self, group: _Group, name: str, version: int) -> None:
-        final = None
+    def _connect(
+        self,
+        groups: dict[str, _Group],
+        group_of: dict[str, str],
+        edges: list[tuple[str, str, str, int]],
+    ) -> list[tuple[str, str, str, str]]:
+        """Inputs and outputs of the groups; connections as (from, to, output port, input).
+
+        An operation that reads two versions of one variable (a hyperparameter re-assigned
+        between two experiments) takes the first as the variable's name and each other as
+        ``<name>_v<version>``; ``<name> = <name>_v<version>`` runs before the cells that read
+        that version, as the notebook's namespace had it when they ran.
+        """
+        readers: dict[tuple[str, str, int], tuple[int, str]] = {}
+        for src, dst, name, version in edges:
+            a, b = group_of[src], group_of[dst]
+            if a != b:
+                key = (b, name, version)
+                first = (self.position[dst], a)
+                readers[key] = min(readers.get(key, first), first)
+        connections: list[tuple[str, str, str, str]] = []
+        for (b, name, version), (_first, a) in sorted(readers.items(), key=lambda i: i[1][0]):
+            group = groups[b]
+            param = name
+            if name in group.inputs:
+                used = {n for r in group.records for n in _names_in(self.parsed_of(r))}
+                param = naming.unique(f"{name}_v{version}", used | set(group.inputs))
+                group.versions[param] = (name, version)
+            group.inputs[param] = version
+            port = self._need_output(groups[a], name, version)
+            connections.append((a, b, port, param))
+        for group in groups.values():
+            group.inputs = dict(sorted(group.inputs.items()))
+            if group.versions:
+                self._rebind_versions(group)
+        return connections
+
+    def _rebind_versions(self, group: _Group) -> None:
+        """``x = x_v2`` before each cell of ``group`` reading another version of x than is bound.
+
+        Versions only grow as cells run, and a group's cells are in the order they ran, so the
+        plain name (the first version read) is never needed again once rebound.
+        """
+        current = {name: group.inputs[name] for name, _v in group.versions.values()}
+        param_of = {pair: param for param, pair in group.versions.items()}
+        param_of.update({(name, version): name for name, version in current.items()})
+        for record in group.records:
+            for read in record.get("reads", []):
+                key = (read["name"], read["version"])
+                if read["name"] in current and current[read["name"]] != read["version"]:
+                    if key in param_of:
+                        group.before.setdefault(record["id"], []).append(
+                            f"{read['name']} = {param_of[key]}"
+                        )
+                        current[read["name"]] = read["version"]
+            for write in record.get("writes", []):
+                if write["name"] in current:
+                    current[write["name"]] = write["version"]
+
+    def _need_output(self, group: _Group, name: str, version: int) -> str:
+        """Make ``group`` return ``name`` at ``version``; the output port that holds it.
+
+        When a later cell of the operation binds ``name`` again, the value is kept right after
+        the cell that made it, as ``<name>_v<version>``. A later in-place change would alter
+        that kept object too, so it is refused.
+        """
+        writer: dict[str, Any] | None = None
+        later: list[dict[str, Any]] = []
         for record in group.records:
             for write in record.get("writes", []):
-                if write["name"] == name:
-                    final = write["version"]
-        if final != version:
+                if write["name"] != name:
+                    continue
+                if write["version"] == version:
+                    writer, later = record, []
+                elif writer is not None:
+                    later.append(record)
+        if writer is None:
             raise ReifyError(
-                f"{name!r} version {version} is changed again inside the operation made of "
-                f"{', '.join(describe(r) for r in group.records)}; split those cells so that the "
-                "value is produced by the last of them"
+                f"the operation made of {', '.join(describe(r) for r in group.records)} does "
+                f"not write {name!r} version {version}; this is a bug in reify, please report it"
             )
-        if name not in group.outputs:
-            group.outputs.append(name)
+        port = name
+        if later:
+            changed = [r for r in later if name not in self.parsed_of(r).analysis.stores]
+            if changed:
+                raise ReifyError(
+                    f"{name!r} version {version} is changed in place again by "
+                    f"{describe(changed[0])}, which runs in one operation with "
+                    f"{describe(writer)} (they share hidden state); the pipeline cannot hand "
+                    f"on the earlier value. Copy it in the notebook (e.g. "
+                    f"{name}_before = {name}.copy()) and run it again"
+                )
+            if (name, version) not in group.kept:
+                used = {n for r in group.records for n in _names_in(self.parsed_of(r))}
+                used |= set(group.inputs) | set(group.outputs) | set(group.kept.values())
+                kept = naming.unique(f"{name}_v{version}", used)
+                group.kept[(name, version)] = kept
+                group.after.setdefault(writer["id"], []).append(f"{kept} = {name}")
+            port = group.kept[(name, version)]
+        if port not in group.outputs:
+            group.outputs.append(port)
+        return port
 
-    def _function_name(self, group: _Group, taken: set[str]) -> str:
-        parts = [
-            str(r["executionCount"]) if r.get("executionCount") is not None else r["id"][-4:]
+    def _bind_aliases(self, group: _Group) -> None:
+        """Bind outputs that the group's cells changed only through another name (an alias).
+
+        ``cfg = params`` then ``cfg["lr"] = 0.1``: the cell writes both names, but its code
+        binds neither of them; the operation returns ``params`` by binding it to ``cfg``, the
+        name it holds, as the statement that made them one object says.
+        """
+        bound = set(group.inputs) | set(group.kept.values())
+        for record in group.records:
+            bound |= self.parsed_of(record).analysis.stores
+        for output in group.outputs:
+            if output in bound or output in group.files:
+                continue
+            writer = next(
+                r
+                for r in reversed(group.records)
+                if any(w["name"] == output for w in r.get("writes", []))
+            )
+            together = {w["name"] for w in writer.get("writes", [])} & bound
+            partner = next(
+                (b for a, b in sorted(self._alias_pairs(writer)) if a == output and b in together),
+                None,
+            )
+            # Without one, the name is bound some other way (a function's ``global`` statement).
+            if partner is not None:
+                group.aliases[output] = partner
+
+    def _alias_pairs(self, until: dict[str, Any]) -> set[tuple[str, str]]:
+        """Names made one object (``b = a``) by the session's cells up to ``until``."""
+        if not hasattr(self, "_pairs_of"):
+            self._pairs_of: dict[str, set[tuple[str, str]]] = {}
+        pairs: set[tuple[str, str]] = set()
+        for record in self.session_records[: self.position[until["id"]] + 1]:
+            if record["id"] not in self._pairs_of:
+                try:
+                    tree = ast.parse(python_code(record.get("code", "")))
+                except SyntaxError:
+                    tree = ast.Module(body=[], type_ignores=[])
+                self._pairs_of[record["id"]] = bindings.alias_pairs(tree)
+            pairs |= self._pairs_of[record["id"]]
+        return pairs
+
+    def _binding_order(self, group: _Group) -> dict[str, int]:
+        """The order in which the group's cells bind names (outputs are listed so, for names)."""
+        order: dict[str, int] = {}
+        for record in group.records:
+            for statement in self.parsed_of(record).tree.body:
+                for name in sorted(analyze(ast.unparse(statement)).stores):
+                    order.setdefault(name, len(order))
+        for record in group.records:  # names changed in place, bound by no statement
+            for write in record.get("writes", []):
+                order.setdefault(write["name"], len(order))
+        return order
+
+    def _function_name(self, group: _Group, produces_target: bool, taken: set[str]) -> str:
+        """``make_<target>`` or ``make_<first output>[_etc]``, unique among the node ids."""
+        target = self.slice.target if produces_target else None
+        return naming.unique(naming.operation_name(group.outputs, target), taken)
+
+    def _code(self, group: _Group) -> tuple[str, _Lifted]:
+        """The operation's source, and its attributes with the constants left in the code."""
+        body_parts = [
+            "\n".join(
+                [
+                    *group.before.get(r["id"], []),
+                    self.parsed_of(r).code.strip("\n"),
+                    *group.after.get(r["id"], []),
+                ]
+            )
             for r in group.records
         ]
-        name = "cell_" + "_".join(p.lstrip("0") or "0" for p in parts)
-        while name in taken:
-            name += "_"
-        taken.add(name)
-        return name
-
-    def _code(self, group: _Group) -> tuple[str, list[dict[str, Any]]]:
-        """The operation's source and its attributes."""
-        body_parts = [self.parsed_of(r).code.strip("\n") for r in group.records]
         carried = list(group.carried.values())
         source = "\n".join(body_parts)
         tree = ast.parse(source)
@@ -496,10 +716,11 @@ class _Reifier:
         if group.files:
             tree = _PathParameters(group.files).apply(tree, group)
             modified = True
-        attributes: list[dict[str, Any]] = []
+        lifted = _Lifted()
         if self.lift_constants:
-            attributes = _lift(tree, set(group.inputs) | set(group.files))
-            modified = modified or bool(attributes)
+            lifted = _lift(tree, set(group.inputs) | set(group.files))
+            modified = modified or bool(lifted.attributes)
+        attributes = lifted.attributes
         params = [*group.inputs, *group.files]
         header = ast.FunctionDef(
             name=group.function,
@@ -507,7 +728,7 @@ class _Reifier:
                 posonlyargs=[],
                 args=[ast.arg(arg=p) for p in params],
                 kwonlyargs=[ast.arg(arg=a["name"]) for a in attributes],
-                kw_defaults=[ast.Constant(a["default"]) for a in attributes],
+                kw_defaults=[ast.parse(repr(a["default"]), mode="eval").body for a in attributes],
                 defaults=[],
             ),
             body=[ast.Pass()],
@@ -517,38 +738,42 @@ class _Reifier:
         )
         ast.fix_missing_locations(header)
         signature = ast.unparse(header).splitlines()[0]
+        returned = "".join(f"{name} = {other}\n" for name, other in group.aliases.items())
         if len(group.outputs) == 1:
-            returned = f"return {group.outputs[0]}"
+            returned += f"return {group.outputs[0]}"
         else:
-            returned = "return {" + ", ".join(f"{o!r}: {o}" for o in group.outputs) + "}"
+            returned += "return {" + ", ".join(f"{o!r}: {o}" for o in group.outputs) + "}"
         if not modified and not _has_multiline_strings(source):
             body = "\n".join([*carried, source, returned])
         else:
             body = "\n".join([*carried, ast.unparse(tree), returned])
-        cells = ", ".join(_short_label(r) for r in group.records)
-        doc = f'"""Reified from {cells} of the notebook."""'
+        doc = _docstring(group.records)
         code = f"{signature}\n{textwrap.indent(doc + chr(10) + body, '    ')}\n"
         ast.parse(code)
-        return code, attributes
+        return code, lifted
 
     def _document(
-        self, groups: dict[str, _Group], ordered: list[str], connections: list[tuple[str, str, str]]
+        self,
+        groups: dict[str, _Group],
+        ordered: list[str],
+        connections: list[tuple[str, str, str, str]],
     ) -> dict[str, Any]:
         nodes: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         depth: dict[str, int] = {}
         feeding: dict[str, list[str]] = defaultdict(list)
-        for a, b, _name in connections:
+        for a, b, _port, _param in connections:
             feeding[b].append(a)
         for root in ordered:
             depth[root] = 1 + max((depth[a] for a in feeding[root] if a in depth), default=0)
         inputs_by_path: dict[str, str] = {}
+        node_ids = {groups[root].function for root in ordered}
         row = defaultdict(int)
         for root in ordered:
             group = groups[root]
             for param, path in group.files.items():
                 if path not in inputs_by_path:
-                    node_id = f"input_{param}"
+                    node_id = naming.unique(f"input_{naming.ascii_name(param)}", node_ids)
                     inputs_by_path[path] = node_id
                     nodes.append(
                         {
@@ -561,21 +786,30 @@ class _Reifier:
                     )
                     row[0] += 1
                 links.append(_link(inputs_by_path[path], "value", group.function, param))
+        target = self.slice.target
+        producer = groups[next(r for r, g in groups.items() if self.slice.producer in g.records)]
+        lifted_all: list[dict[str, Any]] = []
+        left_all: list[dict[str, Any]] = []
         for root in ordered:
             group = groups[root]
-            code, attributes = self._code(group)
+            code, lifted = self._code(group)
+            attributes = lifted.attributes
+            lifted_all += [{"operation": group.function, **a} for a in attributes]
+            left_all += [
+                {"operation": group.function, "name": n, "reason": why} for n, why in lifted.left
+            ]
             level = depth[root]
             nodes.append(
                 {
                     "id": group.function,
                     "kind": "operation",
-                    "label": group.function.replace("_", " ", 1).capitalize(),
+                    "label": naming.label(group.outputs, target if group is producer else None),
                     "position": {"x": 40 + 240 * level, "y": 60 + 120 * row[level]},
                     "operation": {
                         "id": f"reified.{group.function}",
                         "name": group.function,
                         "description": "Reified from "
-                        + ", ".join(describe(r) for r in group.records),
+                        + "; ".join(naming.cell_summary(r) for r in group.records),
                         "category": "Reified",
                         "inputs": [
                             {"name": p, "type": "any"} for p in (*group.inputs, *group.files)
@@ -588,20 +822,19 @@ class _Reifier:
                 }
             )
             row[level] += 1
-        for a, b, name in connections:
-            links.append(_link(groups[a].function, name, groups[b].function, name))
-        target = self.slice.target
-        producer = groups[next(r for r, g in groups.items() if self.slice.producer in g.records)]
+        for a, b, port, param in connections:
+            links.append(_link(groups[a].function, port, groups[b].function, param))
         last = max(depth.values(), default=0) + 1
+        output_id = naming.unique(f"output_{naming.ascii_name(target)}", node_ids)
         nodes.append(
             {
-                "id": f"output_{target}",
+                "id": output_id,
                 "kind": "output",
                 "name": target,
                 "position": {"x": 40 + 240 * last, "y": 60},
             }
         )
-        links.append(_link(producer.function, target, f"output_{target}", "value"))
+        links.append(_link(producer.function, self.target_port, output_id, "value"))
         doc = {
             "format": "forgelab.pipeline",
             "version": 1,
@@ -616,10 +849,26 @@ class _Reifier:
                     "target": target,
                     "version": self.slice.version,
                     "records": [r["id"] for root in ordered for r in groups[root].records],
+                    "cells": [
+                        {
+                            "record": r["id"],
+                            "cellId": r.get("cellId"),
+                            "executionCount": r.get("executionCount"),
+                            "firstLine": naming.first_line(r),
+                            "operation": groups[root].function,
+                        }
+                        for root in ordered
+                        for r in groups[root].records
+                    ],
                     "notebook": self.slice.producer.get("notebook"),
                 }
             },
         }
+        if self.lift_constants:
+            source = doc["metadata"]["reifiedFrom"]
+            source["lifted"], source["notLifted"] = lifted_all, left_all
+            if not lifted_all:
+                source["liftNote"] = _no_lift_note(left_all)
         return pipelines.validate(doc, source=f"reified {target}")
 
 
@@ -633,9 +882,31 @@ def _import_of(name: str, writer: dict[str, Any], version: int) -> str | None:
     return None
 
 
-def _short_label(record: dict[str, Any]) -> str:
-    count = record.get("executionCount")
-    return f"cell [{count}]" if count is not None else record["id"]
+def _no_lift_note(left: list[dict[str, Any]]) -> str:
+    """Why lifting constants made no attribute, in one sentence a person can act on."""
+    if not left:
+        return (
+            "no constants lifted: no cell of the pipeline assigns a literal to a name at top "
+            "level (x = 0.1, name = 'adam', sizes = [64, 32])"
+        )
+    reasons = "; ".join(f"{c['name']}: {c['reason']}" for c in left)
+    return f"no constants lifted: {reasons}"
+
+
+def _names_in(parsed: _Parsed) -> set[str]:
+    """Every name a cell's code uses or binds, at any depth (new names must not clash)."""
+    return {n.id for n in ast.walk(parsed.tree) if isinstance(n, ast.Name)} | set(
+        parsed.analysis.stores
+    )
+
+
+def _docstring(records: list[dict[str, Any]]) -> str:
+    """The generated function's docstring: the cells it was made of, by number.
+
+    Not their code: a literal the operation turned into a parameter must not linger there.
+    """
+    cells = ", ".join(naming.cell_label(r) for r in records)
+    return f'"""Reified from {cells} of the notebook."""'
 
 
 def _link(src: str, src_port: str, dst: str, dst_port: str) -> dict[str, Any]:
@@ -703,6 +974,7 @@ def _without_parents(relative: str) -> str:
 
 
 def _literal(node: ast.AST) -> Any:
+    """The value of a literal an attribute can hold: a number, str, bool, or a JSON list/dict."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float, str)):
         return node.value
     if (
@@ -713,36 +985,96 @@ def _literal(node: ast.AST) -> Any:
         and not isinstance(node.operand.value, bool)
     ):
         return -node.operand.value
+    if isinstance(node, (ast.List, ast.Dict)):
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise ValueError from None
+        # Only what comes back from JSON unchanged: a tuple or an int key would not.
+        if json.loads(json.dumps(value)) == value and _json_only(value):
+            return value
     raise ValueError
 
 
-def _lift(tree: ast.Module, parameters: set[str]) -> list[dict[str, Any]]:
+def _json_only(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_json_only(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_only(v) for k, v in value.items())
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+_ATTRIBUTE_TYPES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    list: "json",
+    dict: "json",
+}
+
+
+@dataclass
+class _Lifted:
+    """What lifting constants did in one operation: attributes made, and constants left, why."""
+
+    attributes: list[dict[str, Any]] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)
+    """(name, reason) for each ``name = <literal>`` that stayed in the code."""
+
+
+def _single_name_literal(statement: ast.AST) -> tuple[str, Any] | None:
+    """``("x", 0.1)`` for ``x = 0.1``; None for any other statement."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        try:
+            return statement.targets[0].id, _literal(statement.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _lift(tree: ast.Module, parameters: set[str]) -> _Lifted:
     """Remove top-level ``x = <literal>`` (x bound once) and describe them as attributes."""
     counts: dict[str, int] = defaultdict(int)
     for statement in tree.body:
         for name in analyze(ast.unparse(statement)).stores:
             counts[name] += 1
-    attributes: list[dict[str, Any]] = []
+    analysis = analyze(ast.unparse(tree))
+    changeable = analysis.mutated | analysis.candidates
+    lifted = _Lifted()
     kept: list[ast.stmt] = []
     for statement in tree.body:
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-            and counts[statement.targets[0].id] == 1
-            and statement.targets[0].id not in parameters
-        ):
-            try:
-                value = _literal(statement.value)
-            except ValueError:
-                kept.append(statement)
-                continue
-            kind = {bool: "bool", int: "int", float: "float", str: "str"}[type(value)]
-            attributes.append({"name": statement.targets[0].id, "type": kind, "default": value})
+        found = _single_name_literal(statement)
+        if found is None:
+            kept.append(statement)
+            continue
+        name, value = found
+        if name in parameters:
+            lifted.left.append((name, "it is also an input of the operation"))
+        elif counts[name] > 1:
+            lifted.left.append(
+                (name, f"it is bound {counts[name]} times in the operation's cells, not once")
+            )
+        elif isinstance(value, (list, dict)) and name in changeable:
+            lifted.left.append((name, "it may be changed in place, so it is not a constant"))
+        else:
+            kind = _ATTRIBUTE_TYPES[type(value)]
+            lifted.attributes.append({"name": name, "type": kind, "default": value})
             continue
         kept.append(statement)
+    top = set(map(id, tree.body))
+    for node in ast.walk(tree):
+        found = _single_name_literal(node) if id(node) not in top else None
+        if found is not None:
+            lifted.left.append(
+                (found[0], "it is assigned inside a block (if, for, with, def), not at top level")
+            )
     tree.body = kept or [ast.Pass()]
-    return attributes
+    return lifted
 
 
 def reify_slice(

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .naming import cell_label, first_line
+
 
 class ReifyError(ValueError):
     """A value's history cannot become a pipeline; the message says why and what to do."""
@@ -32,11 +34,11 @@ class Slice:
 
 
 def describe(record: dict[str, Any]) -> str:
-    """How a person finds a record again: ``cell [3] (id abc)``."""
-    count = record.get("executionCount")
-    label = f"cell [{count}]" if count is not None else f"{record.get('kind', 'record')}"
+    """How a person finds a record again: ``cell [3] `df = load()` (record id, cell id abc)``."""
+    line = first_line(record)
+    shown = f" `{line}`" if line else ""
     cell = f", cell id {record['cellId']}" if record.get("cellId") else ""
-    return f"{label} ({record['id']}{cell})"
+    return f"{cell_label(record)}{shown} ({record['id']}{cell})"
 
 
 def _session_of(records: Sequence[dict[str, Any]], target: str) -> str:

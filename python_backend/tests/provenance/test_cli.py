@@ -69,6 +69,13 @@ def test_reify_run_reproduces_the_notebook_value(tmp_path: Path) -> None:
     assert "unrelated" not in out.read_text()
 
 
+def test_lift_constants_says_why_nothing_was_lifted(tmp_path: Path) -> None:
+    nb = notebook(tmp_path / "rates.ipynb", "rate = 0.1\nrate = rate / 2", "loss = rate * 3")
+    done = forgelab("reify", str(nb), "--target", "loss", "--lift-constants", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "no constants lifted: rate: it is bound 2 times" in done.stdout
+
+
 def test_reify_explains_what_cannot_be_reified(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text("7")
     nb = notebook(

@@ -9,6 +9,7 @@ import pytest
 from forgelab import pipeline as pipelines
 from forgelab.provenance import ReifyError, slice_history
 from forgelab.provenance.reify import reify
+from forgelab.provenance.slicing import describe
 
 
 def history(*cells: tuple[str, dict[str, int], dict[str, Any]], session: str = "s1") -> list[dict]:
@@ -71,16 +72,16 @@ def test_reify_builds_ports_carries_imports_and_definitions_and_lifts_constants(
     doc = reify(records, "out", lift_constants=True)
     pipelines.validate(doc)
     ops = {n["id"]: n["operation"] for n in doc["nodes"] if n["kind"] == "operation"}
-    assert set(ops) == {"cell_3", "cell_4"}
-    assert [a["name"] for a in ops["cell_3"]["attributes"]] == ["k", "radius"]
-    assert ops["cell_3"]["attributes"][1]["default"] == 3.0
-    code = ops["cell_4"]["source"]["code"]
-    assert code.startswith("def cell_4(k, radius):")
+    assert set(ops) == {"make_k_etc", "make_out"}
+    assert [a["name"] for a in ops["make_k_etc"]["attributes"]] == ["k", "radius"]
+    assert ops["make_k_etc"]["attributes"][1]["default"] == 3.0
+    code = ops["make_out"]["source"]["code"]
+    assert code.startswith("def make_out(k, radius):")
     assert "import math" in code and "def area(r):" in code
     namespace: dict[str, Any] = {}
-    exec(ops["cell_3"]["source"]["code"], namespace)
+    exec(ops["make_k_etc"]["source"]["code"], namespace)
     exec(code, namespace)
-    assert namespace["cell_4"](**namespace["cell_3"](k=2, radius=3.0)) == pytest.approx(
+    assert namespace["make_out"](**namespace["make_k_etc"](k=2, radius=3.0)) == pytest.approx(
         2 * 3.141592653589793 * 9
     )
 
@@ -93,7 +94,7 @@ def test_module_state_changed_by_a_random_seed_fuses_writer_and_reader() -> None
     )
     doc = reify(records, "x")
     ops = [n for n in doc["nodes"] if n["kind"] == "operation"]
-    assert [n["id"] for n in ops] == ["cell_2_3"]
+    assert [n["id"] for n in ops] == ["make_x"]
 
 
 @pytest.mark.parametrize(
@@ -176,3 +177,8 @@ def test_slicing_is_linear_in_history_length() -> None:
         *(("x = x + 1", {"x": i}, {"x": i + 1}) for i in range(1, n)),
     )
     assert len(slice_history(records, "x").records) == n
+
+
+def test_describe_names_the_cell_by_its_number_and_first_line() -> None:
+    record = {"id": "s-1", "executionCount": 3, "cellId": "c", "code": "# load\ndf = load()\n"}
+    assert describe(record) == "cell [3] `df = load()` (s-1, cell id c)"

@@ -55,7 +55,7 @@ def test_a_plot_cell_redraws_its_figure_when_the_pipeline_runs(
     try:
         assert figure.axes[0].get_title() == "squares"
         assert list(figure.axes[0].lines[0].get_ydata()) == [0.0, 1.0, 4.0, 9.0, 16.0, 25.0]
-        last = next(j for j in execution["jobs"] if j["node"] == "cell_5")
+        last = next(j for j in execution["jobs"] if j["node"] == "make_output")
         events, _next = store.events(last["id"])
     finally:
         store.close()
