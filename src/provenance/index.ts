@@ -7,3 +7,6 @@ export * from './client';
 export * from './context';
 export * from './panel';
 export * from './widgets';
+export * from './verify';
+export * from './verdict';
+export * from './reifydialog';
