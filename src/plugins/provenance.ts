@@ -12,6 +12,7 @@ import {
   Dialog,
   ICommandPalette,
   InputDialog,
+  Notification,
   showDialog
 } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
@@ -20,6 +21,7 @@ import { provenanceIcon } from '../icons';
 import {
   IReified,
   IReifyOptions,
+  liftNote,
   localPath,
   NotebookPathSync,
   ProvenanceClient,
@@ -113,11 +115,15 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const openPipeline = async (reified: IReified) => {
+    const openPipeline = async (reified: IReified, options?: IReifyOptions) => {
       await app.commands.execute('docmanager:open', {
         path: reified.path,
         factory: PIPELINE_FACTORY
       });
+      const note = options?.lift ? liftNote(reified.pipeline) : null;
+      if (note) {
+        Notification.info(note, { autoClose: 10000 });
+      }
     };
 
     app.commands.addCommand(ProvenanceCommandIDs.show, {
@@ -188,7 +194,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
             session: flushed.session,
             ...options
           });
-          await openPipeline(reified);
+          await openPipeline(reified, options);
           return reified.path;
         } catch (error) {
           await explain(
@@ -292,7 +298,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
             session: flushed.session,
             ...options
           });
-          await openPipeline(reified);
+          await openPipeline(reified, options);
           return reified.path;
         } catch (error) {
           await explain(

@@ -10,3 +10,4 @@ export * from './widgets';
 export * from './verify';
 export * from './verdict';
 export * from './reifydialog';
+export * from './origins';

@@ -5,6 +5,7 @@
  */
 import { ImplicitOperation } from '../formats';
 import { IViewEdge, IViewGraph, IViewNode } from '../graphview';
+import { firstCodeLine } from './origins';
 
 /** A live variable of the kernel as `provenance.variables` reports it. */
 export interface IVariable {
@@ -276,11 +277,7 @@ export function staleVariables(
 
 /** `[3] first line of the code` (or `widget …` for a widget edit). */
 export function recordTitle(record: ImplicitOperation): string {
-  const line =
-    (record.code ?? '')
-      .split('\n')
-      .map(l => l.trim())
-      .find(l => l && !l.startsWith('#')) ?? '';
+  const line = firstCodeLine(record.code ?? '');
   const short = line.length > 40 ? `${line.slice(0, 39)}…` : line;
   if (record.kind === 'widget') {
     return `widget: ${short}`;
