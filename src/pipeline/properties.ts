@@ -391,16 +391,20 @@ export class PropertyPanel extends Widget {
       // The list says what the generic "Reified from cell [3], …" said, better.
       p.hidden = !description || description.startsWith('Reified from');
     };
+    // Cell numbers at once; first lines once the notebook's records are in, when needed.
     const known = operationOrigins(pipeline, node.id);
+    show(known);
     const notebook = (
       pipeline.metadata as { reifiedFrom?: { notebook?: unknown } } | undefined
     )?.reifiedFrom?.notebook;
     const load = this._options.notebookRecords;
-    if (known || !load || typeof notebook !== 'string') {
-      show(known);
-      return;
-    }
-    if (!reifiedRecordIds(pipeline).length) {
+    const complete = known?.every(o => o.firstLine);
+    if (
+      complete ||
+      !load ||
+      typeof notebook !== 'string' ||
+      !reifiedRecordIds(pipeline).length
+    ) {
       return;
     }
     if (!this._records.has(notebook)) {
