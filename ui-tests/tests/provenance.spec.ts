@@ -278,10 +278,10 @@ test('Verify a reified variable, then see it go stale when an input changes', as
   ]);
   const panel = await showPanel(page);
   void command(page, 'forgelab:reify-variable', { target: 'score' });
-  await page
-    .locator('.jp-Dialog')
-    .getByRole('button', { name: 'Reify' })
-    .click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('input[name="network"]')).not.toBeChecked();
+  await page.screenshot({ path: 'test-results/forgelab-reify-dialog.png' });
+  await dialog.getByRole('button', { name: 'Reify' }).click();
   const editor = page.locator('.jp-ForgeLab-PipelineDocument');
   await expect(editor).toBeVisible({ timeout: 30000 });
 
@@ -330,6 +330,8 @@ test('Verify a reified variable, then see it go stale when an input changes', as
     'data-jp-theme-light',
     'false'
   );
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0);
+  await page.waitForTimeout(500);
   await page.screenshot({ path: 'test-results/forgelab-stale-dark.png' });
   await page
     .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
