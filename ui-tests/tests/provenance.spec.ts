@@ -304,6 +304,14 @@ test('Verify a reified variable, then see it go stale when an input changes', as
   const verdict = editor.locator('.jp-ForgeLab-Verdict');
   await expect(verdict).toHaveText('Reproduced', { timeout: 90000 });
   await expect(verdict).toHaveAttribute('title', /reproduced/);
+  // The verdict is kept with the pipeline, beside what it was reified from.
+  const stored = await page.evaluate(
+    () =>
+      (window as any).jupyterapp.shell.currentWidget.content.model.toPipeline()
+        .metadata.reifiedFrom.verification
+  );
+  expect(stored).toMatchObject({ outcome: 'reproduced', detail: null });
+  expect(stored.execution).toBeTruthy();
   await page.screenshot({ path: 'test-results/forgelab-verify-light.png' });
 
   // A new lr: score's history read lr v1, so score is stale.
