@@ -38,6 +38,8 @@ export interface IViewNode {
   position?: IPoint;
   /** Extra CSS classes: a kind (`fl-mod-input`) or a status (`fl-mod-status-running`). */
   className?: string;
+  /** Notes shown in the node's tooltip only (a stale value read, in full). */
+  notes?: ReadonlyArray<string>;
   /** Problems to highlight (shown in the node's tooltip and as a badge). */
   issues?: ReadonlyArray<string>;
   /** Small buttons in the node's header (such as "show the source"), reported by the view. */

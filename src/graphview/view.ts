@@ -988,6 +988,7 @@ export function signature(d: IViewNode): string {
     d.details,
     d.className,
     d.issues,
+    d.notes,
     d.actions
   ]);
 }
@@ -1048,9 +1049,7 @@ function drawNode(
     el,
     'title',
     {},
-    issues.length
-      ? `${d.title}\n${issues.map(i => `⚠ ${i}`).join('\n')}`
-      : d.title
+    [d.title, ...issues.map(i => `⚠ ${i}`), ...(d.notes ?? [])].join('\n')
   );
   svg(el, 'rect', {
     class: 'jp-ForgeLab-GraphView-body',

@@ -12,6 +12,7 @@ import { OperationCatalog } from './catalog';
 import { IPipelineClip, PipelineModel } from './model';
 import { newInlineOperation } from './opsource';
 import { PALETTE_MIME, PaletteItem, PaletteView } from './palette';
+import { ImplicitOperation } from '../formats';
 import { PropertyPanel, ReferencePicker } from './properties';
 import { pipelineViewGraph, SOURCE_ACTION } from './viewdata';
 
@@ -31,7 +32,8 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
     this.palette = new PaletteView(this._catalog, item => this.add(item));
     this.properties = new PropertyPanel(this.model, {
       showSource: id => this._sourceRequested.emit(id),
-      pickReference: options.pickReference
+      pickReference: options.pickReference,
+      notebookRecords: options.notebookRecords
     });
 
     const split = new SplitPanel({ spacing: 1 });
@@ -244,5 +246,7 @@ export namespace PipelineEditor {
     catalog: OperationCatalog;
     /** Chooses a reference's value (a file dialog, a list of artifacts); none: typing only. */
     pickReference?: ReferencePicker;
+    /** A notebook's provenance records (names a reified operation's cells); optional. */
+    notebookRecords?: (notebook: string) => Promise<ImplicitOperation[]>;
   }
 }

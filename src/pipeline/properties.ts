@@ -4,7 +4,14 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { Attribute, Node, Reference } from '../formats';
+import { Attribute, ImplicitOperation, Node, Reference } from '../formats';
+import {
+  IOrigin,
+  operationOrigins,
+  originLabel,
+  readableDescription,
+  reifiedRecordIds
+} from '../provenance/origins';
 import { PipelineModel } from './model';
 import { hasEditableSource } from './viewdata';
 import { attributeValueProblem } from './validation';
@@ -122,11 +129,8 @@ export class PropertyPanel extends Widget {
           ? 'Input'
           : 'Output';
     this.node.appendChild(heading);
-    if (node.kind === 'operation' && node.operation?.description) {
-      const p = document.createElement('p');
-      p.className = 'jp-ForgeLab-Properties-description';
-      p.textContent = node.operation.description;
-      this.node.appendChild(p);
+    if (node.kind === 'operation') {
+      this._reifiedFrom(node);
     }
     const showSource = this._options.showSource;
     if (showSource && hasEditableSource(node)) {
@@ -349,7 +353,75 @@ export class PropertyPanel extends Widget {
     });
   }
 
+  /**
+   * The operation's description and, for a reified one, the cells it came from by number and
+   * first line (from the pipeline's metadata, else from the notebook's records).
+   */
+  private _reifiedFrom(node: Node): void {
+    const pipeline = this._model.toPipeline();
+    const description = readableDescription(
+      pipeline,
+      node.operation?.description ?? ''
+    );
+    const p = document.createElement('p');
+    p.className = 'jp-ForgeLab-Properties-description';
+    p.textContent = description;
+    p.hidden = !description;
+    this.node.appendChild(p);
+    const box = document.createElement('div');
+    box.className = 'jp-ForgeLab-Properties-origins';
+    box.hidden = true;
+    this.node.appendChild(box);
+    const show = (origins: IOrigin[] | null) => {
+      if (!origins?.length) {
+        return;
+      }
+      const title = document.createElement('div');
+      title.className = 'jp-ForgeLab-Properties-originsTitle';
+      title.textContent = 'Reified from';
+      const list = document.createElement('ul');
+      for (const origin of origins) {
+        const li = document.createElement('li');
+        li.textContent = originLabel(origin);
+        li.title = li.textContent;
+        list.appendChild(li);
+      }
+      box.replaceChildren(title, list);
+      box.hidden = false;
+      // The list says what the generic "Reified from cell [3], …" said, better.
+      p.hidden = !description || description.startsWith('Reified from');
+    };
+    // Cell numbers at once; first lines once the notebook's records are in, when needed.
+    const known = operationOrigins(pipeline, node.id);
+    show(known);
+    const notebook = (
+      pipeline.metadata as { reifiedFrom?: { notebook?: unknown } } | undefined
+    )?.reifiedFrom?.notebook;
+    const load = this._options.notebookRecords;
+    const complete = known?.every(o => o.firstLine);
+    if (
+      complete ||
+      !load ||
+      typeof notebook !== 'string' ||
+      !reifiedRecordIds(pipeline).length
+    ) {
+      return;
+    }
+    if (!this._records.has(notebook)) {
+      this._records.set(
+        notebook,
+        load(notebook).catch(() => [])
+      );
+    }
+    void this._records.get(notebook)!.then(records => {
+      if (this._nodeId === node.id && box.isConnected) {
+        show(operationOrigins(this._model.toPipeline(), node.id, records));
+      }
+    });
+  }
+
   private _nodeId: string | null = null;
+  private _records = new Map<string, Promise<ImplicitOperation[]>>();
 }
 
 /** The {@link PropertyPanel} namespace. */
@@ -360,5 +432,7 @@ export namespace PropertyPanel {
     showSource?: (id: string) => void;
     /** Choose a reference's value; without it, references are typed. */
     pickReference?: ReferencePicker;
+    /** A notebook's provenance records, to name a reified operation's cells; optional. */
+    notebookRecords?: (notebook: string) => Promise<ImplicitOperation[]>;
   }
 }

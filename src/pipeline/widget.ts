@@ -21,7 +21,7 @@ import { IForgeLab } from '../tokens';
 import { OperationCatalog } from './catalog';
 import { PipelineEditor } from './editor';
 import { PipelineModel } from './model';
-import { Reference } from '../formats';
+import { ImplicitOperation, Reference } from '../formats';
 import { RunError, runPipeline } from './run';
 import { chooseRunTarget } from './rundialog';
 
@@ -153,7 +153,10 @@ export class PipelineWidgetFactory extends ABCWidgetFactory<
     private readonly _pickReference?: (
       reference: Reference,
       pipelinePath: string
-    ) => Promise<string | null>
+    ) => Promise<string | null>,
+    private readonly _notebookRecords?: (
+      notebook: string
+    ) => Promise<ImplicitOperation[]>
   ) {
     super(options);
   }
@@ -167,7 +170,8 @@ export class PipelineWidgetFactory extends ABCWidgetFactory<
       catalog: this.catalog,
       pickReference: this._pickReference
         ? reference => this._pickReference!(reference, context.path)
-        : undefined
+        : undefined,
+      notebookRecords: this._notebookRecords
     });
     return new PipelineDocumentWidget({ context, content }, this._forgelab);
   }

@@ -26,6 +26,7 @@ import {
   referencePicker,
   YPipeline
 } from '../pipeline';
+import { ProvenanceClient } from '../provenance/client';
 import { IForgeLab } from '../tokens';
 
 /** The name of the pipeline editor's widget factory. */
@@ -64,6 +65,7 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     editorServices: IEditorServices | null
   ): void => {
     const catalog = new OperationCatalog(forgelab.server);
+    const provenance = new ProvenanceClient(forgelab.server);
     // With jupyter-collaboration, pipelines open through its content provider on a shared
     // YPipeline (the server's `forgelab.collaboration.YPipeline` holds the same layout).
     collaboration?.sharedModelFactory.registerDocumentFactory(
@@ -87,7 +89,8 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       catalog,
       docManager
         ? referencePicker({ docManager, server: forgelab.server })
-        : undefined
+        : undefined,
+      notebook => provenance.records(notebook)
     );
     const sources = new OperationSourceOpener({
       shell: app.shell,

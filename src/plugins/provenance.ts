@@ -12,6 +12,7 @@ import {
   Dialog,
   ICommandPalette,
   InputDialog,
+  Notification,
   showDialog
 } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
@@ -19,12 +20,20 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { provenanceIcon } from '../icons';
 import {
   IReified,
+  IReifyOptions,
+  liftNote,
   localPath,
   NotebookPathSync,
   ProvenanceClient,
   ProvenancePanel,
+  reifiedFrom,
+  ReifyOptionsBody,
+  sameNotebook,
+  VerifyControl,
+  verifyPipeline,
   WidgetEditForwarder
 } from '../provenance';
+import { PipelineDocumentWidget } from '../pipeline/widget';
 import { IForgeLab } from '../tokens';
 import { PIPELINE_FACTORY } from './pipeline';
 
@@ -79,11 +88,42 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       });
     }
 
-    const openPipeline = async (reified: IReified) => {
+    /** The kernel bridge of the open notebook whose kernel recorded `notebook`, if any. */
+    const bridgeOf = (notebook: string) => {
+      const panel = tracker.find(candidate =>
+        sameNotebook(notebook, localPath(candidate.context.path))
+      );
+      return panel ? forgelab.bridgeFor(panel.sessionContext) : null;
+    };
+    // Verify on the toolbar of every pipeline editor (shown on reified pipelines only).
+    app.docRegistry.addWidgetExtension(PIPELINE_FACTORY, {
+      createNew: (widget: PipelineDocumentWidget) => {
+        const model = widget.content.model;
+        const control = new VerifyControl(model, () => {
+          const pipeline = model.toPipeline();
+          const notebook = reifiedFrom(pipeline)?.notebook ?? '';
+          return verifyPipeline({
+            pipeline,
+            path: widget.context.path,
+            server: forgelab.server,
+            bridge: bridgeOf(notebook),
+            records: () => client.records(notebook)
+          });
+        });
+        widget.toolbar.insertAfter('run', 'verify', control);
+        return control;
+      }
+    });
+
+    const openPipeline = async (reified: IReified, options?: IReifyOptions) => {
       await app.commands.execute('docmanager:open', {
         path: reified.path,
         factory: PIPELINE_FACTORY
       });
+      const note = options?.lift ? liftNote(reified.pipeline) : null;
+      if (note) {
+        Notification.info(note, { autoClose: 10000 });
+      }
     };
 
     app.commands.addCommand(ProvenanceCommandIDs.show, {
@@ -140,8 +180,8 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
           }
           target = picked.value;
         }
-        const lift = await askLift(`Reify ${target}`);
-        if (lift === null) {
+        const options = await askReifyOptions(`Reify ${target}`);
+        if (options === null) {
           return null;
         }
         try {
@@ -152,9 +192,9 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
             notebook: localPath(notebook.context.path),
             target,
             session: flushed.session,
-            lift
+            ...options
           });
-          await openPipeline(reified);
+          await openPipeline(reified, options);
           return reified.path;
         } catch (error) {
           await explain(
@@ -243,8 +283,8 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
           await explain('Cannot reify', 'Select a code cell first.');
           return null;
         }
-        const lift = await askLift('Reify this output');
-        if (lift === null) {
+        const options = await askReifyOptions('Reify this output');
+        if (options === null) {
           return null;
         }
         const bridge = forgelab.bridgeFor(notebook.sessionContext);
@@ -256,9 +296,9 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
             notebook: localPath(notebook.context.path),
             ...(record ? { record } : { cell: chosen?.cell }),
             session: flushed.session,
-            lift
+            ...options
           });
-          await openPipeline(reified);
+          await openPipeline(reified, options);
           return reified.path;
         } catch (error) {
           await explain(
@@ -322,20 +362,14 @@ function variableUnderMenu(app: JupyterFrontEnd): string {
   return node?.dataset.name ?? '';
 }
 
-/** Ask whether constants become attributes; `null` when the user cancels. */
-async function askLift(title: string): Promise<boolean | null> {
+/** Ask how to reify (lift constants, allow the network); `null` when the user cancels. */
+async function askReifyOptions(title: string): Promise<IReifyOptions | null> {
   const answer = await showDialog({
     title,
-    body: 'The pipeline opens in the pipeline editor once it is written next to the notebook.',
-    checkbox: {
-      label: 'Lift constants into attributes?',
-      caption:
-        'Top-level assignments of literals (x = 3) become attributes you can change per run',
-      checked: true
-    },
+    body: new ReifyOptionsBody(),
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Reify' })]
   });
-  return answer.button.accept ? Boolean(answer.isChecked) : null;
+  return answer.button.accept ? answer.value : null;
 }
 
 /** Tell the user, in plain words, why something did not work. */

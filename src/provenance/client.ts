@@ -19,6 +19,8 @@ export interface IReifyRequest {
   session?: string;
   /** Make top-level `x = <literal>` assignments operation attributes. */
   lift: boolean;
+  /** Keep cells that get data from the network as operations that fetch it again. */
+  allowNetwork?: boolean;
   /** Where to write the pipeline (root-relative); default: next to the notebook. */
   path?: string;
 }
@@ -35,6 +37,8 @@ export interface ICellReifyRequest {
   session?: string;
   /** Make top-level `x = <literal>` assignments operation attributes. */
   lift: boolean;
+  /** Keep cells that get data from the network as operations that fetch it again. */
+  allowNetwork?: boolean;
   /** Where to write the pipeline (root-relative); default: `cell-<n>.pipeline.json` next to the notebook. */
   path?: string;
 }

@@ -7,3 +7,7 @@ export * from './client';
 export * from './context';
 export * from './panel';
 export * from './widgets';
+export * from './verify';
+export * from './verdict';
+export * from './reifydialog';
+export * from './origins';

@@ -5,6 +5,7 @@
  */
 import { ImplicitOperation } from '../formats';
 import { IViewEdge, IViewGraph, IViewNode } from '../graphview';
+import { firstCodeLine } from './origins';
 
 /** A live variable of the kernel as `provenance.variables` reports it. */
 export interface IVariable {
@@ -167,13 +168,116 @@ function walkBack(
   return ordered.filter(r => needed.has(r.id));
 }
 
+/** A value a slice read that has a newer version since the slice's target was made. */
+export interface IStaleRead {
+  /** The variable read. */
+  name: string;
+  /** The version the slice read. */
+  read: number;
+  /** Its newest version in the session. */
+  now: number;
+  /** The records of the slice that read the old version. */
+  readers: ImplicitOperation[];
+  /** The record that wrote the newest version. */
+  writer: ImplicitOperation;
+}
+
+/**
+ * The reads of `slice` whose variable was written again after the slice's producer ran: the
+ * target would differ if it were made now. Re-assignments inside the history itself (`a = 2`,
+ * `b = a * 10`, `a = 5`, then the target) are not stale: the newer version came before.
+ */
+export function staleReads(
+  records: ReadonlyArray<ImplicitOperation>,
+  slice: IRecordSlice
+): IStaleRead[] {
+  const ordered = records.filter(r => (r.session ?? '') === slice.session);
+  const after = ordered.findIndex(r => r.id === slice.producer.id);
+  if (after < 0) {
+    return [];
+  }
+  const newest = new Map<
+    string,
+    { version: number; writer: ImplicitOperation }
+  >();
+  for (const record of ordered.slice(after + 1)) {
+    for (const write of record.writes ?? []) {
+      if (write.version > (newest.get(write.name)?.version ?? -1)) {
+        newest.set(write.name, { version: write.version, writer: record });
+      }
+    }
+  }
+  const stale = new Map<string, IStaleRead>();
+  for (const record of slice.records) {
+    for (const read of record.reads ?? []) {
+      const later = newest.get(read.name);
+      if (
+        !later ||
+        later.version <= read.version ||
+        read.name === slice.target
+      ) {
+        continue;
+      }
+      const id = key(read.name, read.version);
+      const entry = stale.get(id) ?? {
+        name: read.name,
+        read: read.version,
+        now: later.version,
+        readers: [],
+        writer: later.writer
+      };
+      if (!entry.readers.includes(record)) {
+        entry.readers.push(record);
+      }
+      stale.set(id, entry);
+    }
+  }
+  return [...stale.values()];
+}
+
+/** `reads lr v1; lr is now v2 (cell [7])`. */
+export function staleText(stale: IStaleRead): string {
+  const count = stale.writer.executionCount;
+  const where =
+    stale.writer.kind === 'widget'
+      ? ' (a widget edit)'
+      : count !== null && count !== undefined
+        ? ` (cell [${count}])`
+        : '';
+  return `reads ${stale.name} v${stale.read}; ${stale.name} is now v${stale.now}${where}`;
+}
+
+/**
+ * For each live variable of `session`, the stale reads of its current version's history (only
+ * variables with some are in the map); variables no record wrote are left out.
+ */
+export function staleVariables(
+  records: ReadonlyArray<ImplicitOperation>,
+  session: string,
+  variables: ReadonlyArray<IVariable>
+): Map<string, IStaleRead[]> {
+  const result = new Map<string, IStaleRead[]>();
+  for (const variable of variables) {
+    let slice: IRecordSlice;
+    try {
+      slice = sliceRecords(records, variable.name, {
+        session,
+        version: variable.version
+      });
+    } catch {
+      continue;
+    }
+    const stale = staleReads(records, slice);
+    if (stale.length) {
+      result.set(variable.name, stale);
+    }
+  }
+  return result;
+}
+
 /** `[3] first line of the code` (or `widget …` for a widget edit). */
 export function recordTitle(record: ImplicitOperation): string {
-  const line =
-    (record.code ?? '')
-      .split('\n')
-      .map(l => l.trim())
-      .find(l => l && !l.startsWith('#')) ?? '';
+  const line = firstCodeLine(record.code ?? '');
   const short = line.length > 40 ? `${line.slice(0, 39)}…` : line;
   if (record.kind === 'widget') {
     return `widget: ${short}`;
@@ -186,7 +290,10 @@ export function recordTitle(record: ImplicitOperation): string {
  * The graph of a slice: one node per record (inputs: the variables it read, outputs: those it
  * wrote that a later record of the slice or the target uses), one edge per variable version.
  */
-export function sliceGraph(slice: IRecordSlice): IViewGraph {
+export function sliceGraph(
+  slice: IRecordSlice,
+  stale: ReadonlyArray<IStaleRead> = []
+): IViewGraph {
   const inSlice = new Set(slice.records.map(r => r.id));
   const writers = new Map<string, ImplicitOperation>();
   for (const record of slice.records) {
@@ -228,6 +335,10 @@ export function sliceGraph(slice: IRecordSlice): IViewGraph {
     if (record.status && record.status !== 'ok') {
       classes.push(`fl-mod-status-${record.status}`);
     }
+    const outdated = stale.filter(s => s.readers.includes(record));
+    if (outdated.length) {
+      classes.push('fl-mod-stale');
+    }
     const reads = (record.reads ?? []).filter(r =>
       writers.has(key(r.name, r.version))
     );
@@ -247,7 +358,11 @@ export function sliceGraph(slice: IRecordSlice): IViewGraph {
         : record.kind,
       inputs: uniqueNames(reads.map(r => r.name)).map(name => ({ name })),
       outputs,
-      details: written.map(w => `${w.name} → v${w.version}`),
+      details: [
+        ...outdated.map(s => `stale: ${s.name} v${s.read} → v${s.now}`),
+        ...written.map(w => `${w.name} → v${w.version}`)
+      ],
+      notes: outdated.map(s => `Stale: ${staleText(s)}`),
       className: classes.join(' ')
     };
   });

@@ -17,10 +17,14 @@ import { localPath } from './context';
 import {
   artifactGraph,
   IRecordSlice,
+  IStaleRead,
   IVariable,
   sliceCell,
   sliceGraph,
-  sliceRecords
+  sliceRecords,
+  staleReads,
+  staleText,
+  staleVariables
 } from './model';
 
 const READ_ONLY = 'A provenance graph is read-only.';
@@ -111,6 +115,11 @@ export class ProvenancePanel extends Panel {
     return this._variables;
   }
 
+  /** The live variables whose history read a value that has a newer version since. */
+  get stale(): ReadonlyMap<string, ReadonlyArray<IStaleRead>> {
+    return this._stale;
+  }
+
   /** What the graph shows. */
   get subject(): ProvenanceSubject | null {
     return this._subject;
@@ -136,6 +145,7 @@ export class ProvenancePanel extends Panel {
       ? panel.context.path
       : 'Open a notebook to see its variables.';
     this._variables = [];
+    this._stale = new Map();
     if (this._subject?.kind === 'variable') {
       // The graph belongs to the notebook left behind.
       this._setSubject(null);
@@ -168,6 +178,33 @@ export class ProvenancePanel extends Panel {
       this._say(
         `The variables could not be read: ${(error as Error).message}`,
         'error'
+      );
+      return;
+    }
+    await this._findStale(bridge);
+  }
+
+  /** Mark the variables whose history read a value that changed since (from the records). */
+  private async _findStale(bridge: KernelBridge): Promise<void> {
+    const panel = this._notebook;
+    if (!panel || !this._variables.length) {
+      return;
+    }
+    try {
+      const flushed = (await bridge.request('provenance.flush')) as {
+        session: string;
+      };
+      const records = await this.client.records(localPath(panel.context.path));
+      if (bridge !== this._bridge) {
+        return;
+      }
+      this._stale = staleVariables(records, flushed.session, this._variables);
+      this._renderVariables();
+    } catch (error) {
+      // The list stays usable; only the stale markers are missing.
+      console.warn(
+        'ForgeLab: stale values could not be found:',
+        (error as Error).message
       );
     }
   }
@@ -284,12 +321,15 @@ export class ProvenancePanel extends Panel {
         session: string;
       };
       const notebook = localPath(panel.context.path);
-      const shown = slice(await this.client.records(notebook), flushed.session);
+      const records = await this.client.records(notebook);
+      const shown = slice(records, flushed.session);
+      const stale = staleReads(records, shown);
       this._setSubject({ kind: 'variable', notebook, slice: shown });
-      this.graph.render(sliceGraph(shown));
+      this.graph.render(sliceGraph(shown, stale));
       this.graph.fit(false);
       this._say(
-        `${title(shown)}: ${shown.records.length} recorded operation(s). Click one to go to its cell.`
+        `${title(shown)}: ${shown.records.length} recorded operation(s). Click one to go to its cell.` +
+          (stale.length ? ` Stale: it ${stale.map(staleText).join(', ')}.` : '')
       );
     } catch (error) {
       this._say(
@@ -359,6 +399,18 @@ export class ProvenancePanel extends Panel {
       type.className = 'jp-ForgeLab-ProvenancePanel-type';
       type.textContent = variable.type ?? '';
       li.append(name, version, type);
+      const stale = this._stale.get(variable.name);
+      if (stale?.length) {
+        li.classList.add('jp-mod-stale');
+        const marker = document.createElement('span');
+        marker.className = 'jp-ForgeLab-ProvenancePanel-stale';
+        marker.textContent = 'stale';
+        const why = `${variable.name} ${stale.map(staleText).join('; ')}`;
+        marker.title = why;
+        marker.setAttribute('aria-label', `Stale: ${why}`);
+        li.title = why;
+        li.append(marker);
+      }
       this._list.appendChild(li);
     }
     if (this._subject?.kind === 'variable') {
@@ -399,6 +451,7 @@ export class ProvenancePanel extends Panel {
   private _notebook: NotebookPanel | null = null;
   private _bridge: KernelBridge | null = null;
   private _variables: IVariable[] = [];
+  private _stale: Map<string, IStaleRead[]> = new Map();
   private _subject: ProvenanceSubject | null = null;
   private _reifyRequested = new Signal<this, IReifyTarget>(this);
 }

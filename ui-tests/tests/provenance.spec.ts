@@ -4,6 +4,8 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
+import { command, graphNode, readFile } from './utils';
+
 // galata's kernel tracking rewrites some kernel requests: let them through untouched.
 test.use({ kernels: null });
 
@@ -82,7 +84,8 @@ test('variables, their graph, jump to a cell and reify into the pipeline editor'
 
   await panel.locator('.jp-ForgeLab-ProvenancePanel-reify').click();
   const dialog = page.locator('.jp-Dialog');
-  await expect(dialog).toContainText('Lift constants into attributes?');
+  await expect(dialog).toContainText('Lift constants into attributes');
+  await expect(dialog).toContainText('Allow network');
   await dialog.getByRole('button', { name: 'Reify' }).click();
   const editor = page.locator('.jp-ForgeLab-PipelineDocument');
   await expect(editor).toBeVisible({ timeout: 30000 });
@@ -146,7 +149,7 @@ test('a widget edit is recorded and reified with its value', async ({
     );
   });
   const dialog = page.locator('.jp-Dialog');
-  await dialog.locator('input[type="checkbox"]').uncheck();
+  await dialog.locator('input[name="lift"]').uncheck();
   await dialog.getByRole('button', { name: 'Reify' }).click();
   await expect(page.locator('.jp-ForgeLab-PipelineDocument')).toBeVisible({
     timeout: 30000
@@ -261,4 +264,87 @@ test("a cell output's context menu shows its graph and reifies it", async ({
       hasText: /cell-\d+\.pipeline\.json/
     })
   ).toBeVisible();
+});
+
+test('Verify a reified variable, then see it go stale when an input changes', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, 'verify.ipynb');
+  await runCells(page, [
+    'lr = 0.5',
+    'w = [1.0, 2.0, 3.0]',
+    'score = sum(x * lr for x in w)'
+  ]);
+  const panel = await showPanel(page);
+  void command(page, 'forgelab:reify-variable', { target: 'score' });
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('input[name="network"]')).not.toBeChecked();
+  await page.screenshot({ path: 'test-results/forgelab-reify-dialog.png' });
+  await dialog.getByRole('button', { name: 'Reify' }).click();
+  const editor = page.locator('.jp-ForgeLab-PipelineDocument');
+  await expect(editor).toBeVisible({ timeout: 30000 });
+
+  // A reified operation names its cells by number and first line, not by record id.
+  const doc = JSON.parse(
+    await readFile(page, `${tmpPath}/score.pipeline.json`)
+  );
+  const maker = doc.nodes.find((n: any) =>
+    (n.operation?.outputs ?? []).some((o: any) => o.name === 'score')
+  );
+  await graphNode(page, maker.id, '.jp-ForgeLab-PipelineDocument')
+    .locator('rect')
+    .first()
+    .click();
+  await expect(editor.locator('.jp-ForgeLab-Properties-origins')).toContainText(
+    'cell [3]: score = sum(x * lr for x in w)'
+  );
+
+  await editor.locator('.jp-ForgeLab-Verify-button').click();
+  const verdict = editor.locator('.jp-ForgeLab-Verdict');
+  await expect(verdict).toHaveText('Reproduced', { timeout: 90000 });
+  await expect(verdict).toHaveAttribute('title', /reproduced/);
+  // The verdict is kept with the pipeline, beside what it was reified from.
+  const stored = await page.evaluate(
+    () =>
+      (window as any).jupyterapp.shell.currentWidget.content.model.toPipeline()
+        .metadata.reifiedFrom.verification
+  );
+  expect(stored).toMatchObject({ outcome: 'reproduced', detail: null });
+  expect(stored.execution).toBeTruthy();
+  await page.screenshot({ path: 'test-results/forgelab-verify-light.png' });
+
+  // A new lr: score's history read lr v1, so score is stale.
+  await page.notebook.activate('verify.ipynb');
+  await page.notebook.addCell('code', 'lr = 0.1');
+  await page.notebook.runCell(3, { inplace: true });
+  const score = panel.locator(
+    '.jp-ForgeLab-ProvenancePanel-variable[data-name="score"]'
+  );
+  const marker = score.locator('.jp-ForgeLab-ProvenancePanel-stale');
+  await expect(marker).toBeVisible({ timeout: 30000 });
+  await expect(marker).toHaveAttribute(
+    'title',
+    'score reads lr v1; lr is now v2 (cell [4])'
+  );
+  await score.click();
+  await expect(
+    panel.locator('g.jp-ForgeLab-GraphView-node.fl-mod-stale')
+  ).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/forgelab-stale-light.png' });
+
+  await command(page, 'apputils:change-theme', { theme: 'JupyterLab Dark' });
+  await expect(page.locator('body')).toHaveAttribute(
+    'data-jp-theme-light',
+    'false'
+  );
+  await expect(page.locator('#jupyterlab-splash')).toHaveCount(0);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: 'test-results/forgelab-stale-dark.png' });
+  await page
+    .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+      hasText: 'score.pipeline.json'
+    })
+    .click();
+  await page.screenshot({ path: 'test-results/forgelab-verify-dark.png' });
 });

@@ -28,9 +28,10 @@ def load(ipython: Any) -> None:
     from ..keras.comm import register_requests
 
     register_requests()
-    from ..provenance import recorder
+    from ..provenance import recorder, verify
 
     recorder.load(ipython)
+    verify.register_requests()
     manager = _comm_manager(ipython)
     if manager is None:
         return

@@ -55,14 +55,16 @@ def reify_notebook(
     version: int | None = None,
     session: str | None = None,
     lift_constants: bool = False,
+    allow_network: bool = False,
     path: str | None = None,
     owner: str | None = None,
 ) -> dict[str, Any]:
     """Reify ``target`` of ``notebook`` and write ``<target>.pipeline.json`` next to it.
 
     ``version`` (of ``session``, default the latest session that wrote ``target``) picks an older
-    value. ``path`` (root-relative) overrides where the file goes; an existing file is never
-    replaced (``-1``, ``-2``... are appended). Returns ``{"path", "pipeline"}``; raises
+    value; ``allow_network`` keeps cells that get data from the network as operations that
+    fetch it again. ``path`` (root-relative) overrides where the file goes; an existing file is
+    never replaced (``-1``, ``-2``... are appended). Returns ``{"path", "pipeline"}``; raises
     :class:`ReifyError` with the reason when the value cannot be reified.
     """
     if not target or not isinstance(target, str) or not target.isidentifier():
@@ -77,7 +79,12 @@ def reify_notebook(
     if version is not None:
         record_id = _record_of_version(records, target, int(version), session)
     doc = reify(
-        records, target, session=session, record_id=record_id, lift_constants=lift_constants
+        records,
+        target,
+        session=session,
+        record_id=record_id,
+        lift_constants=lift_constants,
+        allow_network=allow_network,
     )
     if path is None:
         folder = PurePosixPath(notebook).parent
@@ -95,6 +102,7 @@ def reify_notebook_cell(
     record: str | None = None,
     session: str | None = None,
     lift_constants: bool = False,
+    allow_network: bool = False,
     path: str | None = None,
     owner: str | None = None,
 ) -> dict[str, Any]:
@@ -111,7 +119,7 @@ def reify_notebook_cell(
             "loaded in the kernel (it loads by itself in JupyterLab), then reify"
         )
     chosen = find_cell_record(records, record_id=record, cell_id=cell, session=session)
-    doc = reify_cell(records, chosen, lift_constants=lift_constants)
+    doc = reify_cell(records, chosen, lift_constants=lift_constants, allow_network=allow_network)
     if path is None:
         count = chosen.get("executionCount")
         stem = f"cell-{count}" if count is not None else f"cell-{safe_stem(str(chosen['id']))}"

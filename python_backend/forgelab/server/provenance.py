@@ -61,9 +61,11 @@ class ProvenanceRecordsHandler(ProvenanceBaseHandler):
 class ProvenanceReifyHandler(ProvenanceBaseHandler):
     """``POST provenance/reify``: write a notebook variable's history as a pipeline file.
 
-    Body ``{"notebook", "target", "version"?, "session"?, "lift", "path"?}``; answers 201
-    ``{"path", "pipeline"}``. With ``"cell": cellId`` or ``"record": id`` instead of
-    ``target``, the cell's output (last expression or figure) is reified.
+    Body ``{"notebook", "target", "version"?, "session"?, "lift", "allowNetwork"?, "path"?}``;
+    answers 201 ``{"path", "pipeline"}``. ``allowNetwork`` keeps cells that get data from the
+    network as operations that fetch it again (``forgelab reify --allow-network``). With
+    ``"cell": cellId`` or ``"record": id`` instead of ``target``, the cell's output (last
+    expression or figure) is reified.
     """
 
     @tornado.web.authenticated
@@ -73,6 +75,7 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
         target = _optional(body, "target", str)
         cell = _optional(body, "cell", str)
         record = _optional(body, "record", str)
+        allow_network = bool(_optional(body, "allowNetwork", bool))
         if notebook and not target and (cell or record):
             answer = reify_notebook_cell(
                 self.orchestrator.store,
@@ -82,6 +85,7 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
                 record=record,
                 session=_optional(body, "session", str),
                 lift_constants=bool(_optional(body, "lift", bool)),
+                allow_network=allow_network,
                 path=_optional(body, "path", str),
                 owner=self.owner,
             )
@@ -99,6 +103,7 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
             version=_optional(body, "version", int),
             session=_optional(body, "session", str),
             lift_constants=bool(_optional(body, "lift", bool)),
+            allow_network=allow_network,
             path=_optional(body, "path", str),
             owner=self.owner,
         )

@@ -11,7 +11,15 @@ from forgelab.provenance.headless import KernelRun
 NOTEBOOK = "work/nb.ipynb"
 
 #: Cells of the notebook's first kernel session, then (after a restart) of its second.
-FIRST_SESSION = ("a = 2", "b = a * 10", "a = 5", "c = b + a", "e = 1\nraise ValueError('boom')")
+FIRST_SESSION = (
+    "a = 2",
+    "b = a * 10",
+    "a = 5",
+    "c = b + a",
+    # A cell that imports a network module: reified only with allowNetwork.
+    "import urllib.parse\nu = urllib.parse.quote('a b')\nu",
+    "e = 1\nraise ValueError('boom')",
+)
 SECOND_SESSION = ("a = 7",)
 
 

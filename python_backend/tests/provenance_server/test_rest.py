@@ -111,6 +111,8 @@ async def test_reify_an_older_version_and_an_explicit_path(jp_fetch, notebook_fo
         ({"target": "c", "path": "missing/dir/c.pipeline.json"}, 400, "does not exist"),
         ({"target": "c", "version": "2"}, 400, "must be a int"),
         ({"target": "c", "lift": "yes"}, 400, "must be a bool"),
+        ({"target": "c", "allowNetwork": "yes"}, 400, "must be a bool"),
+        ({"target": "u"}, 400, "allow-network"),
         ({"notebook": None, "target": "c"}, 400, "required"),
     ],
 )
@@ -123,6 +125,35 @@ async def test_values_that_cannot_be_reified_get_the_reason(
     assert code == status
     assert words in answer["message"]
     assert not list(notebook_folder.glob("*.pipeline.json"))
+
+
+async def test_allow_network_keeps_a_cell_that_gets_data_from_the_network(
+    jp_fetch, notebook_folder: Path
+):
+    answer = await fetch_json(
+        jp_fetch,
+        "provenance",
+        "reify",
+        method="POST",
+        body=reify_body(target="u", allowNetwork=True),
+    )
+    assert any("urllib.parse.quote" in code for code in operation_codes(answer["pipeline"]))
+    records = (await fetch_json(jp_fetch, "provenance", "records", params={"notebook": NOTEBOOK}))[
+        "records"
+    ]
+    (network,) = [r["id"] for r in records if r["code"].startswith("import urllib")]
+    code, refused = await fails(
+        jp_fetch, "provenance", "reify", method="POST", body=reify_body(record=network)
+    )
+    assert code == 400 and "network" in refused["message"]
+    cell = await fetch_json(
+        jp_fetch,
+        "provenance",
+        "reify",
+        method="POST",
+        body=reify_body(record=network, allowNetwork=True),
+    )
+    assert cell["record"] == network
 
 
 async def test_a_body_that_is_not_an_object_is_refused(jp_fetch):
