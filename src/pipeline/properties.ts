@@ -4,7 +4,13 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { Attribute, ImplicitOperation, Node, Reference } from '../formats';
+import {
+  Attribute,
+  ImplicitOperation,
+  isPythonIdentifier,
+  Node,
+  Reference
+} from '../formats';
 import {
   IOrigin,
   operationOrigins,
@@ -157,10 +163,7 @@ export class PropertyPanel extends Widget {
         node.name ?? '',
         'name',
         v => this._model.setTerminalField(node.id, 'name', v),
-        v =>
-          /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)
-            ? null
-            : 'must be a Python identifier'
+        v => (isPythonIdentifier(v) ? null : 'must be a Python identifier')
       );
       this._text(
         'Type',

@@ -41,38 +41,21 @@ const from = (pipeline: Pick<Pipeline, 'metadata'>): Loose | null => {
   return isObject(value) ? value : null;
 };
 
-/** An origin from any of the shapes reify may write (`executionCount`/`cell`, `firstLine`/`code`). */
-function originOf(entry: Loose): IOrigin | null {
-  const count = [entry.executionCount, entry.cell, entry.count].find(
-    v => typeof v === 'number'
-  ) as number | undefined;
-  const line =
-    typeof entry.firstLine === 'string'
-      ? entry.firstLine
-      : typeof entry.line === 'string'
-        ? entry.line
-        : typeof entry.code === 'string'
-          ? firstCodeLine(entry.code)
-          : '';
-  return count === undefined && !line
-    ? null
-    : { executionCount: count ?? null, firstLine: line };
-}
-
-/** The record ids of a reified pipeline, whether `records` lists ids or objects with an `id`. */
+/** The record ids of a reified pipeline (`metadata.reifiedFrom.records`). */
 export function reifiedRecordIds(
   pipeline: Pick<Pipeline, 'metadata'>
 ): string[] {
   const records = from(pipeline)?.records;
-  return (Array.isArray(records) ? records : [])
-    .map(r => (typeof r === 'string' ? r : isObject(r) ? r.id : undefined))
-    .filter((id): id is string => typeof id === 'string');
+  return (Array.isArray(records) ? records : []).filter(
+    (id): id is string => typeof id === 'string'
+  );
 }
 
 /**
  * The cells operation `nodeId` of `pipeline` was reified from, or `null` when it was not
- * reified (or nothing about its cells is known). `records` are the notebook's records, used
- * when the pipeline names only record ids.
+ * reified. Reify lists them in `reifiedFrom.cells` (`{operation, executionCount, firstLine}`);
+ * for a pipeline reified before it did, the record ids its description names are looked up in
+ * `records`, the notebook's records.
  */
 export function operationOrigins(
   pipeline: Pipeline,
@@ -84,49 +67,29 @@ export function operationOrigins(
   if (!reified || node?.kind !== 'operation') {
     return null;
   }
-  const perOperation = isObject(reified.operations)
-    ? reified.operations[nodeId]
-    : undefined;
-  const listed = Array.isArray(perOperation)
-    ? perOperation
-    : isObject(perOperation) && Array.isArray(perOperation.cells)
-      ? perOperation.cells
-      : null;
-  if (listed) {
-    const origins = listed
+  let origins: IOrigin[];
+  if (Array.isArray(reified.cells)) {
+    origins = reified.cells
       .filter(isObject)
-      .map(originOf)
-      .filter((o): o is IOrigin => o !== null);
-    return origins.length ? origins : null;
-  }
-  const described = node.operation?.description ?? '';
-  const byId = new Map(records.map(r => [r.id, r]));
-  const entries = new Map(
-    (Array.isArray(reified.records) ? reified.records : [])
-      .filter(isObject)
-      .map(r => [String(r.id), r])
-  );
-  const origins = reifiedRecordIds(pipeline)
-    .filter(id => described.includes(id))
-    .map(id => {
-      const record = byId.get(id);
-      if (record) {
+      .filter(cell => cell.operation === nodeId)
+      .map(cell => ({
+        executionCount:
+          typeof cell.executionCount === 'number' ? cell.executionCount : null,
+        firstLine: typeof cell.firstLine === 'string' ? cell.firstLine : ''
+      }));
+  } else {
+    const described = node.operation?.description ?? '';
+    const byId = new Map(records.map(r => [r.id, r]));
+    origins = reifiedRecordIds(pipeline)
+      .filter(id => described.includes(id) && byId.has(id))
+      .map(id => {
+        const record = byId.get(id)!;
         return {
           executionCount: record.executionCount ?? null,
           firstLine: firstCodeLine(record.code ?? '')
         };
-      }
-      const entry = entries.get(id);
-      if (entry) {
-        return originOf(entry);
-      }
-      // Only the description knows it: `cell [3] (<id>, cell id …)`.
-      const count = new RegExp(
-        `cell \\[(\\d+)\\] \\(${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`
-      ).exec(described);
-      return count ? { executionCount: Number(count[1]), firstLine: '' } : null;
-    })
-    .filter((o): o is IOrigin => o !== null);
+      });
+  }
   return origins.length ? origins : null;
 }
 
@@ -147,37 +110,10 @@ export function readableDescription(
 }
 
 /**
- * Why "Lift constants" lifted nothing, when it did not: the note reify wrote
- * (`reifiedFrom.liftNote`, `notLifted`), or, when it wrote none and no operation has an
- * attribute, the usual reason. `null` when constants were lifted.
+ * Why "Lift constants" lifted nothing: the note reify wrote (`reifiedFrom.liftNote`), or
+ * `null` when constants were lifted or none were asked for.
  */
 export function liftNote(pipeline: Pipeline): string | null {
-  const reified = from(pipeline);
-  if (!reified) {
-    return null;
-  }
-  for (const key of ['liftNote', 'notLifted', 'note']) {
-    const value = reified[key];
-    if (typeof value === 'string' && value) {
-      return value;
-    }
-    if (Array.isArray(value) && value.length) {
-      return value
-        .map(v =>
-          isObject(v)
-            ? [v.name, v.reason].filter(x => typeof x === 'string').join(': ')
-            : String(v)
-        )
-        .join('; ');
-    }
-  }
-  if (Array.isArray(reified.lifted) && reified.lifted.length) {
-    return null;
-  }
-  const attributes = pipeline.nodes.some(
-    n => n.kind === 'operation' && (n.operation?.attributes ?? []).length
-  );
-  return attributes
-    ? null
-    : 'No constant was lifted: none of the reified cells assigns a literal at top level (x = 3) that the pipeline could take as an attribute.';
+  const note = from(pipeline)?.liftNote;
+  return typeof note === 'string' && note ? note : null;
 }

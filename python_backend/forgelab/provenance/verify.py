@@ -11,27 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..jobs import serializers
-
-REPRODUCED = "reproduced"
-DIFFERS = "differs"
-CANNOT_COMPARE = "cannot compare"
-
-
-def _verdict(outcome: str, detail: str | None = None) -> dict[str, Any]:
-    return {"outcome": outcome, "detail": detail}
-
-
-def _compare(expected: Any, actual: Any, where: str) -> dict[str, Any]:
-    """The verdict of ``compare`` when it exists, else of ``reproduce.difference``."""
-    try:
-        from .compare import compare
-    except ImportError:
-        from .reproduce import difference
-
-        detail = difference(expected, actual, where)
-        return _verdict(REPRODUCED if detail is None else DIFFERS, detail)
-    verdict: dict[str, Any] = compare(expected, actual, where).to_json()
-    return verdict
+from .compare import Verdict, compare
 
 
 def _load_artifact(artifact: Any) -> Any:
@@ -89,8 +69,8 @@ def verify(request: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]
         where, expected = _expected(request, namespace)
         actual = _load_artifact(request.get("artifact"))
     except ValueError as error:
-        return _verdict(CANNOT_COMPARE, str(error))
-    return _compare(expected, actual, where)
+        return Verdict("cannot compare", str(error)).to_json()
+    return compare(expected, actual, where).to_json()
 
 
 def register_requests() -> None:
