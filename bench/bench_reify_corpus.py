@@ -196,15 +196,22 @@ def _check(
         doc = reify(records, target.name)
     except ReifyError as error:
         return "refused", str(error)
+    except Exception as error:  # noqa: BLE001 - reify should refuse, not crash: report it
+        return "failed", f"reify raised {type(error).__name__}, not ReifyError: {error}"
     if "error" in saved:
         return "cannot compare", f"the kernel could not save the value: {saved['error']}"
-    expected = serializers.load(str(value_file), saved["serializer"])
+    try:
+        expected = serializers.load(str(value_file), saved["serializer"])
+    except Exception as error:  # noqa: BLE001 - the value may not load outside its kernel
+        return "cannot compare", f"the notebook's value does not load: {error}"
     root.mkdir()
     store = Store(f"sqlite:///{root / 'executions.db'}")
     try:
         actual, _execution = run_pipeline(doc, root=root, store=store)
     except ReproductionError as error:
         return "failed", str(error)
+    except Exception as error:  # noqa: BLE001 - a crash of the runner is a failure too
+        return "failed", f"running the pipeline raised {type(error).__name__}: {error}"
     finally:
         store.close()
     outcome, detail = _verdict(expected, actual)
@@ -293,7 +300,11 @@ def main(argv: list[str]) -> int:
             scratch = Path(tmp) / Path(notebook).stem
             scratch.mkdir()
             print(f"{notebook}: {len(targets)} target(s)", flush=True)
-            results += bench_notebook(work / notebook, targets, scratch)
+            try:
+                results += bench_notebook(work / notebook, targets, scratch)
+            except Exception as error:  # noqa: BLE001 - one notebook must not end the bench
+                reason = f"the notebook itself failed: {type(error).__name__}: {error}"
+                results += [Result(notebook, t.name, "failed", reason, 0.0) for t in targets]
         reify_seconds = time.perf_counter() - began
         if not args.no_overhead:
             for notebook in chosen:
