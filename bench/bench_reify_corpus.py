@@ -229,6 +229,10 @@ def _check(
         )
     if outcome != "reproduced" and agree:
         detail = f"{detail} (yet the probes agree)"
+    elif outcome != "reproduced":
+        want = kernel_probe[1] or _first_line(kernel_probe[0] or "", 120)
+        got = here[1] or _first_line(here[0] or "", 120)
+        detail = f"{detail} (the probes differ too: notebook {want}; pipeline {got})"
     return outcome, detail
 
 
