@@ -52,9 +52,10 @@ from typing import Any
 
 from forgelab.jobs import serializers
 from forgelab.provenance import history
+from forgelab.provenance.compare import compare
 from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, run_notebook
 from forgelab.provenance.reify import ReifyError, reify
-from forgelab.provenance.reproduce import ReproductionError, difference, run_pipeline
+from forgelab.provenance.reproduce import ReproductionError, run_pipeline
 from forgelab.store import Store
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -99,12 +100,7 @@ def load_manifest(path: Path = CORPUS / "targets.json") -> dict[str, list[Target
 
 
 def _verdict(expected: Any, actual: Any) -> tuple[str, str | None]:
-    """Reify's own check: ``compare`` when the package has it, else ``difference``."""
-    try:
-        from forgelab.provenance.compare import compare  # type: ignore[import-not-found]
-    except ImportError:
-        found = difference(expected, actual)
-        return ("reproduced", None) if found is None else ("differs", found)
+    """Reify's own check (:func:`forgelab.provenance.compare.compare`)."""
     verdict = compare(expected, actual)
     return verdict.outcome, verdict.detail
 
