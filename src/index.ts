@@ -15,7 +15,7 @@ import { provenancePlugin } from './plugins/provenance';
 export * from './tokens';
 export * from './formats';
 export { KernelBridge, KernelRequestError } from './services/kernel';
-export { ForgeLabServer, ForgeLabRequestError } from './services/server';
+export { ForgeLabAPI, ForgeLabServer, ForgeLabRequestError } from './services';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,

@@ -6,13 +6,15 @@ import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
 import { KernelBridge } from './services/kernel';
-import { ForgeLabServer } from './services/server';
+import { ForgeLabAPI, ForgeLabServer } from './services';
 import { IForgeLabSettings } from './settings';
 
-/** ForgeLab's core services: the server client, the settings and the kernel bridges. */
+/** ForgeLab's core services: the server's clients, the settings and the kernel bridges. */
 export interface IForgeLab {
-  /** The client of ForgeLab's REST API. */
+  /** The connection to ForgeLab's server extension (its status). */
   readonly server: ForgeLabServer;
+  /** The clients of ForgeLab's REST resources, on `server`. */
+  readonly api: ForgeLabAPI;
   /** The current settings (defaults where the user's are malformed). */
   readonly settings: IForgeLabSettings;
   /** Emitted when the settings change. */
@@ -25,4 +27,16 @@ export interface IForgeLab {
 export const IForgeLab = new Token<IForgeLab>(
   'forgelab:IForgeLab',
   'ForgeLab core services: server client, settings, kernel bridges.'
+);
+
+/** Opens the live view of an execution. */
+export interface IExecutionOpener {
+  /** Show the view of the execution `id` (reusing an open one); resolves once it is shown. */
+  open(id: string): Promise<void>;
+}
+
+/** The token of the executions plugin's opener, for plugins that start or list executions. */
+export const IExecutionOpener = new Token<IExecutionOpener>(
+  'forgelab:IExecutionOpener',
+  'Opens the live view of an execution.'
 );

@@ -7,11 +7,16 @@ import { ISessionContext } from '@jupyterlab/apputils';
 import { Message } from '@lumino/messaging';
 import { BoxLayout, SplitPanel, Widget } from '@lumino/widgets';
 
-import { ConnectResult, IGraphEndpoint } from '../graph';
-import { GraphView, IGraphViewDelegate, IPoint } from '../graphview';
+import {
+  freeSpot,
+  GraphView,
+  IPoint,
+  ModelDelegate,
+  PaletteDropTarget
+} from '../graphview';
 import { KernelBridge, KernelRequestError } from '../services/kernel';
 import { fetchCatalog, LayerCatalog } from './catalog';
-import { IArchitectureClip, ArchitectureModel } from './model';
+import { ArchitectureModel } from './model';
 import { LAYER_MIME, LayerPalette } from './palette';
 import { LayerPropertyPanel } from './properties';
 import { formatCount, formatShape, ICheckResult, ShapeChecker } from './shapes';
@@ -21,7 +26,7 @@ import { architectureViewGraph } from './viewdata';
 export const BUSY_NOTICE_MS = 2000;
 
 /** The editor of one architecture. */
-export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
+export class ArchitectureEditor extends Widget {
   /** Create an editor for `options.model`, checking shapes through `options.bridge`. */
   constructor(options: ArchitectureEditor.IOptions) {
     super();
@@ -30,7 +35,7 @@ export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
     this.bridge = options.bridge;
     this.sessionContext = options.bridge.sessionContext;
     this.canvas = new GraphView({
-      delegate: this,
+      delegate: new ModelDelegate(this.model, 'forgelab.architecture-clip'),
       metrics: { nodeWidth: 200 },
       emptyMessage:
         'Add layers from the palette (click or drag), then wire an output to an input.'
@@ -69,8 +74,9 @@ export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
       this.properties.layerId = id;
       this.properties.check = id ? this.checker.result?.layers[id] : undefined;
     }, this);
-    this.canvas.node.addEventListener('dragover', this);
-    this.canvas.node.addEventListener('drop', this);
+    this._drops = new PaletteDropTarget(this.canvas, LAYER_MIME, (type, at) =>
+      this.add(type, at)
+    );
     this.canvas.render(architectureViewGraph(this.model, null));
     this._onBridgeState();
   }
@@ -97,7 +103,10 @@ export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
 
   /** Add a layer of class `type` at `at` (graph coordinates) or in view; select it. */
   add(type: string, at?: IPoint): string {
-    const id = this.model.addLayer(type, at ?? this._freeSpot());
+    const id = this.model.addLayer(
+      type,
+      at ?? freeSpot(this.canvas, this.model.sharedModel.getLayers())
+    );
     this.canvas.select([id]);
     return id;
   }
@@ -135,81 +144,6 @@ export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
     return this.checker.check(this.model.toArchitecture());
   }
 
-  /** {@inheritDoc IGraphViewDelegate.checkConnection} */
-  checkConnection(
-    source: IGraphEndpoint,
-    target: IGraphEndpoint
-  ): string | null {
-    return this.model.checkConnection(source, target);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.connect} */
-  connect(source: IGraphEndpoint, target: IGraphEndpoint): ConnectResult {
-    return this.model.connect(source, target);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.moveNodes} */
-  moveNodes(positions: ReadonlyMap<string, IPoint>): void {
-    this.model.moveLayers(positions);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.remove} */
-  remove(nodes: string[], edges: string[]): void {
-    this.model.sharedModel.transact(() => {
-      this.model.disconnect(edges);
-      this.model.removeLayers(nodes);
-    });
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.copy} */
-  copy(nodes: string[]): string {
-    return JSON.stringify(this.model.copy(nodes));
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.paste} */
-  paste(text: string): string[] {
-    let clip: IArchitectureClip;
-    try {
-      clip = JSON.parse(text);
-    } catch {
-      return [];
-    }
-    if (clip?.format !== 'forgelab.architecture-clip') {
-      return [];
-    }
-    return this.model.paste(clip);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.undo} */
-  undo(): void {
-    this.model.undo();
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.redo} */
-  redo(): void {
-    this.model.redo();
-  }
-
-  /** Handle drops of palette layers on the canvas. */
-  handleEvent(event: Event): void {
-    const drag = event as DragEvent;
-    if (!drag.dataTransfer?.types.includes(LAYER_MIME)) {
-      return;
-    }
-    event.preventDefault();
-    if (event.type === 'dragover') {
-      drag.dataTransfer.dropEffect = 'copy';
-    } else if (event.type === 'drop') {
-      const type = drag.dataTransfer.getData(LAYER_MIME);
-      const p = this.canvas.clientToGraph(drag.clientX, drag.clientY);
-      this.add(type, {
-        x: p.x - this.canvas.metrics.nodeWidth / 2,
-        y: p.y - 20
-      });
-      this.canvas.node.focus();
-    }
-  }
-
   /** Release listeners, the pending check and children. */
   dispose(): void {
     if (this.isDisposed) {
@@ -218,8 +152,7 @@ export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
     this.model.contentChanged.disconnect(this._onModelChanged, this);
     this.bridge.stateChanged.disconnect(this._onBridgeState, this);
     this.sessionContext.statusChanged.disconnect(this._drawStatus, this);
-    this.canvas.node.removeEventListener('dragover', this);
-    this.canvas.node.removeEventListener('drop', this);
+    this._drops.dispose();
     this.checker.dispose();
     this._clearBusyTimer();
     super.dispose();
@@ -330,25 +263,8 @@ export class ArchitectureEditor extends Widget implements IGraphViewDelegate {
     line.textContent = text;
   }
 
-  /** The middle of the view, or right of it while that spot is taken (repeated clicks). */
-  private _freeSpot(): IPoint {
-    const c = this.canvas.visibleCenter();
-    const width = this.canvas.metrics.nodeWidth;
-    const taken = (p: IPoint) =>
-      this.model.sharedModel.getLayers().some(l => {
-        const q = this.canvas.positionOf(l.id) ?? l.position;
-        return (
-          q && Math.abs(q.x - p.x) < width + 20 && Math.abs(q.y - p.y) < 80
-        );
-      });
-    let p = { x: Math.round(c.x), y: Math.round(c.y) };
-    for (let i = 0; i < 200 && taken(p); i++) {
-      p = { x: p.x + width + 60, y: p.y };
-    }
-    return p;
-  }
-
   private _statusLine: HTMLDivElement;
+  private _drops: PaletteDropTarget;
   private _checkedKey = '';
   private _busy = false;
   private _busyTimer: ReturnType<typeof setTimeout> | null = null;

@@ -4,7 +4,12 @@
  */
 
 import { Architecture, Layer } from '../formats';
-import { ConnectResult, Graph, IGraphEndpoint } from '../graph';
+import {
+  ConnectResult,
+  Graph,
+  IEditableGraphModel,
+  IGraphEndpoint
+} from '../graph';
 import { FormatDocumentModel, FormatModelFactory } from '../ydoc/formatmodel';
 import {
   ILayerInputs,
@@ -36,11 +41,14 @@ export interface IArchitectureClip {
 }
 
 /** An architecture document model; its text is the architecture's JSON file. */
-export class ArchitectureModel extends FormatDocumentModel<
-  Architecture,
-  ArchitectureDocumentChange,
-  YArchitecture
-> {
+export class ArchitectureModel
+  extends FormatDocumentModel<
+    Architecture,
+    ArchitectureDocumentChange,
+    YArchitecture
+  >
+  implements IEditableGraphModel<IArchitectureClip>
+{
   /** Create a model, on a fresh shared architecture unless one is given (collaboration). */
   constructor(options: ArchitectureModel.IOptions = {}) {
     super(
@@ -149,6 +157,14 @@ export class ArchitectureModel extends FormatDocumentModel<
     });
   }
 
+  /** Remove layers and the inputs that edges stand for, in one undoable step. */
+  remove(layers: Iterable<string>, edges: Iterable<string>): void {
+    this.sharedModel.transact(() => {
+      this.disconnect(edges);
+      this.removeLayers(layers);
+    });
+  }
+
   /** Remove the inputs that edges `ids` stand for. */
   disconnect(ids: Iterable<string>): void {
     const byLayer = new Map<string, number[]>();
@@ -237,7 +253,7 @@ export class ArchitectureModel extends FormatDocumentModel<
   }
 
   /** Move layers (canvas coordinates), in one undoable step. */
-  moveLayers(positions: ReadonlyMap<string, Position>): void {
+  moveNodes(positions: ReadonlyMap<string, Position>): void {
     this.edit(() => {
       for (const [id, p] of positions) {
         const layer = this.sharedModel.getLayer(id);

@@ -1,9 +1,11 @@
 /**
- * Executions in the browser: the REST and websocket client, the live execution model, the
- * execution view and the executions sidebar.
+ * Executions in the browser: the Run flow, the live execution model, the execution view and the
+ * executions sidebar.
  */
 export * from './ansi';
 export * from './model';
-export * from './client';
+export * from './run';
+export * from './runchoices';
+export * from './rundialog';
 export * from './view';
 export * from './sidebar';

@@ -1,29 +1,14 @@
 /**
  * The state of one execution as the browser sees it: its jobs and their states, and per job a
  * bounded buffer of what the job printed and drew. Pure: it only applies messages of the event
- * stream (or a fresh `GET executions/{id}`) and says what changed.
+ * stream (or a fresh copy of the execution) and says what changed.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { Execution, ExecutionStatus, Job, JobStatus } from '../formats';
+import type { IExecutionEvent } from '../services/events';
 
-/** One message of the event stream (a stored job event or a status change). */
-export interface IExecutionEvent {
-  /** The job, or `null` for the execution's own status. */
-  job: string | null;
-  /** The job's event sequence number (stored events only). */
-  seq?: number;
-  /** `stdout`, `stderr`, `progress`, `figure`, `image`, `metric` or `status`. */
-  kind: string;
-  /** When it happened (ISO 8601). */
-  time?: string;
-  /** The payload; for `status`: `{status, error?}`. */
-  data: any;
-  /** Position in the execution's stream, to resume after a drop. */
-  cursor?: number;
-  /** The execution's id. */
-  execution?: string;
-}
+export type { IExecutionEvent } from '../services/events';
 
 /** One console line. */
 export interface IConsoleLine {

@@ -5,8 +5,8 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { Artifact, Execution } from '../formats';
-import { ExecutionsClient, IProvenanceRecord } from './client';
+import { Artifact, Execution, ImplicitOperation } from '../formats';
+import { ArtifactsClient, ExecutionsClient } from '../services';
 import { FINAL_EXECUTION_STATES } from './model';
 import { showError } from './view';
 
@@ -16,11 +16,13 @@ export const SIDEBAR_REFRESH_MS = 3000;
 /** The executions and artifacts of the server. */
 export class ExecutionsSidebar extends Widget {
   /**
-   * Create the sidebar; `open` opens an execution's view, `showProvenance` (if given) shows an
-   * artifact's provenance graph when its Provenance button is pressed.
+   * Create the sidebar on the executions and artifacts clients; `open` opens an execution's
+   * view, `showProvenance` (if given) shows an artifact's provenance graph when its Provenance
+   * button is pressed.
    */
   constructor(
     readonly client: ExecutionsClient,
+    readonly artifacts: ArtifactsClient,
     private readonly _open: (id: string) => void,
     private readonly _showProvenance?: (artifactId: string) => void
   ) {
@@ -69,7 +71,7 @@ export class ExecutionsSidebar extends Widget {
           pipeline: this._pipeline.value.trim() || undefined,
           status: (this._status.value || undefined) as any
         }),
-        this.client.artifacts()
+        this.artifacts.list()
       ]);
       message.textContent = executions.length
         ? ''
@@ -185,7 +187,7 @@ export class ExecutionsSidebar extends Widget {
       name.title = `${artifact.uri}\n${artifact.hash ?? ''}`;
       const download = document.createElement('a');
       download.textContent = 'Download';
-      download.href = this.client.downloadUrl(artifact.id);
+      download.href = this.artifacts.downloadUrl(artifact.id);
       download.download = artifact.name;
       const trace = document.createElement('button');
       trace.className = 'jp-mod-styled';
@@ -196,7 +198,7 @@ export class ExecutionsSidebar extends Widget {
         li.classList.add('jp-mod-expanded');
         records.textContent = '';
         try {
-          for (const record of await this.client.provenance(artifact.id)) {
+          for (const record of await this.artifacts.provenance(artifact.id)) {
             const item = document.createElement('li');
             item.textContent = describeRecord(record);
             records.appendChild(item);
@@ -228,17 +230,17 @@ export class ExecutionsSidebar extends Widget {
 }
 
 /** One line for a provenance record: what produced it and from which inputs. */
-export function describeRecord(record: IProvenanceRecord): string {
-  const r = record as any;
-  let what: string = r.kind;
-  if (r.kind === 'job' && r.job) {
-    what = `${r.job.operation?.name ?? 'operation'} (execution ${r.job.execution}${r.job.jobId ? `, job ${r.job.jobId}` : ''})`;
-  } else if (r.kind === 'upload') {
-    const file = (r.filesRead ?? [])[0];
+export function describeRecord(record: ImplicitOperation): string {
+  let what: string = record.kind;
+  if (record.kind === 'job' && record.job) {
+    const job = record.job;
+    what = `${job.operation?.name ?? 'operation'} (execution ${job.execution}${job.jobId ? `, job ${job.jobId}` : ''})`;
+  } else if (record.kind === 'upload') {
+    const file = (record.filesRead ?? [])[0];
     what = `upload${file?.path ? ` of ${file.path}` : ''}`;
   }
-  const inputs = Object.keys(r.job?.inputs ?? {});
-  return `${what}${inputs.length ? ` ← ${inputs.join(', ')}` : ''}${r.startedAt ? ` · ${r.startedAt}` : ''}`;
+  const inputs = Object.keys(record.job?.inputs ?? {});
+  return `${what}${inputs.length ? ` ← ${inputs.join(', ')}` : ''}${record.startedAt ? ` · ${record.startedAt}` : ''}`;
 }
 
 function formatSize(size: number | undefined): string {

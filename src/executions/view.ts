@@ -10,7 +10,7 @@ import { Execution, Job } from '../formats';
 import { GraphView, IViewGraph, readOnlyDelegate } from '../graphview';
 import { connectionKey, viewNode } from '../pipeline';
 import { ansiSegments } from './ansi';
-import { EventStream, ExecutionsClient } from './client';
+import { EventStream, ExecutionsClient } from '../services';
 import { ExecutionModel, FINAL_JOB_STATES, JobLog, jobDuration } from './model';
 
 /** Console lines kept in the DOM; older ones are removed (the model keeps more). */

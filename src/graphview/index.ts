@@ -1,6 +1,8 @@
 /**
- * The reusable graph canvas of ForgeLab's editors.
+ * The reusable graph canvas of ForgeLab's editors and its parts.
  */
 export * from './types';
 export * from './geometry';
+export * from './selection';
 export * from './view';
+export * from './editing';

@@ -1,25 +1,19 @@
 /**
  * The operations the palette offers: those the server knows (built-in and workspace `.py`
- * files), fetched from `GET /forgelab/api/operations`.
+ * files), loaded through the operations client.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { Operation } from '../formats';
-import { ForgeLabRequestError, ForgeLabServer } from '../services/server';
-
-/** The answer of `GET /forgelab/api/operations`. */
-export interface IOperationsResponse {
-  /** The operations, following operation.schema.json. */
-  operations: Operation[];
-}
+import { ForgeLabRequestError, OperationsClient } from '../services';
 
 /** Where the catalog stands: not loaded yet, loading, ready, or failed with a message. */
 export type CatalogState = 'idle' | 'loading' | 'ready' | 'error';
 
 /** The operations known to the server, loaded on demand and reloadable. */
 export class OperationCatalog {
-  /** Create a catalog that asks `server`. */
-  constructor(readonly server: ForgeLabServer) {}
+  /** Create a catalog that asks the server through `client`. */
+  constructor(readonly client: OperationsClient) {}
 
   /** Emitted when the state or the operations change. */
   get changed(): ISignal<this, void> {
@@ -51,11 +45,7 @@ export class OperationCatalog {
     this._state = 'loading';
     this._changed.emit();
     try {
-      const response =
-        await this.server.request<IOperationsResponse>('operations');
-      this._operations = Array.isArray(response?.operations)
-        ? response.operations
-        : [];
+      this._operations = await this.client.list();
       this._byId = new Map(this._operations.map(o => [o.id, o]));
       this._state = 'ready';
       this._error = '';
@@ -64,7 +54,7 @@ export class OperationCatalog {
       const status = error instanceof ForgeLabRequestError ? error.status : 0;
       this._error =
         status === 404
-          ? 'The server does not list operations yet (GET /forgelab/api/operations is missing): update the forgelab server extension. Input and Output are still available.'
+          ? `${(error as Error).message} Input and Output are still available.`
           : `Operations could not be loaded: ${(error as Error).message}`;
     }
     this._changed.emit();

@@ -6,10 +6,15 @@ import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { BoxLayout, SplitPanel, Widget } from '@lumino/widgets';
 
-import { ConnectResult, IGraphEndpoint } from '../graph';
-import { GraphView, IGraphViewDelegate, IPoint } from '../graphview';
+import {
+  freeSpot,
+  GraphView,
+  IPoint,
+  ModelDelegate,
+  PaletteDropTarget
+} from '../graphview';
 import { OperationCatalog } from './catalog';
-import { IPipelineClip, PipelineModel } from './model';
+import { PipelineModel } from './model';
 import { newInlineOperation } from './opsource';
 import { PALETTE_MIME, PaletteItem, PaletteView } from './palette';
 import { ImplicitOperation } from '../formats';
@@ -17,7 +22,7 @@ import { PropertyPanel, ReferencePicker } from './properties';
 import { pipelineViewGraph, SOURCE_ACTION } from './viewdata';
 
 /** The editor of one pipeline. */
-export class PipelineEditor extends Widget implements IGraphViewDelegate {
+export class PipelineEditor extends Widget {
   /** Create an editor for `options.model`, offering the operations of `options.catalog`. */
   constructor(options: PipelineEditor.IOptions) {
     super();
@@ -25,7 +30,7 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
     this.model = options.model;
     this._catalog = options.catalog;
     this.canvas = new GraphView({
-      delegate: this,
+      delegate: new ModelDelegate(this.model, 'forgelab.pipeline-clip'),
       emptyMessage:
         'Add operations from the palette (click or drag), then wire an output port to an input port.'
     });
@@ -57,8 +62,9 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
         this._sourceRequested.emit(node);
       }
     }, this);
-    this.canvas.node.addEventListener('dragover', this);
-    this.canvas.node.addEventListener('drop', this);
+    this._drops = new PaletteDropTarget(this.canvas, PALETTE_MIME, (data, at) =>
+      this.add(JSON.parse(data) as PaletteItem, at)
+    );
     if (this._catalog.state === 'ready') {
       this.model.catalog = this._catalog.byId;
     }
@@ -84,7 +90,8 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
    * A new operation also has its source opened.
    */
   add(item: PaletteItem, at?: IPoint): string {
-    const position = at ?? this._freeSpot();
+    const position =
+      at ?? freeSpot(this.canvas, this.model.sharedModel.getNodes());
     let id: string;
     if (item.kind === 'new-operation') {
       const name = this.model.uniqueId('new_operation');
@@ -101,83 +108,6 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
     return id;
   }
 
-  /** {@inheritDoc IGraphViewDelegate.checkConnection} */
-  checkConnection(
-    source: IGraphEndpoint,
-    target: IGraphEndpoint
-  ): string | null {
-    return this.model.checkConnection(source, target);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.connect} */
-  connect(source: IGraphEndpoint, target: IGraphEndpoint): ConnectResult {
-    return this.model.connect(source, target);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.moveNodes} */
-  moveNodes(positions: ReadonlyMap<string, IPoint>): void {
-    this.model.moveNodes(positions);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.remove} */
-  remove(nodes: string[], edges: string[]): void {
-    this.model.sharedModel.transact(() => {
-      this.model.removeConnections(edges);
-      this.model.removeNodes(nodes);
-    });
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.copy} */
-  copy(nodes: string[]): string {
-    return JSON.stringify(this.model.copy(nodes));
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.paste} */
-  paste(text: string): string[] {
-    let clip: IPipelineClip;
-    try {
-      clip = JSON.parse(text);
-    } catch {
-      return [];
-    }
-    if (clip?.format !== 'forgelab.pipeline-clip') {
-      return [];
-    }
-    return this.model.paste(clip);
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.undo} */
-  undo(): void {
-    this.model.undo();
-  }
-
-  /** {@inheritDoc IGraphViewDelegate.redo} */
-  redo(): void {
-    this.model.redo();
-  }
-
-  /** Handle drops of palette items on the canvas. */
-  handleEvent(event: Event): void {
-    const drag = event as DragEvent;
-    if (!drag.dataTransfer?.types.includes(PALETTE_MIME)) {
-      return;
-    }
-    event.preventDefault();
-    if (event.type === 'dragover') {
-      drag.dataTransfer.dropEffect = 'copy';
-    } else if (event.type === 'drop') {
-      const item = JSON.parse(
-        drag.dataTransfer.getData(PALETTE_MIME)
-      ) as PaletteItem;
-      const p = this.canvas.clientToGraph(drag.clientX, drag.clientY);
-      this.add(item, {
-        x: p.x - this.canvas.metrics.nodeWidth / 2,
-        y: p.y - 20
-      });
-      this.canvas.node.focus();
-    }
-  }
-
   /** Release listeners and children. */
   dispose(): void {
     if (this.isDisposed) {
@@ -185,8 +115,7 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
     }
     this.model.pipelineChanged.disconnect(this._onModelChanged, this);
     this._catalog.changed.disconnect(this._onCatalog, this);
-    this.canvas.node.removeEventListener('dragover', this);
-    this.canvas.node.removeEventListener('drop', this);
+    this._drops.dispose();
     super.dispose();
   }
 
@@ -214,25 +143,8 @@ export class PipelineEditor extends Widget implements IGraphViewDelegate {
     }
   }
 
-  /** The middle of the view, or right of it while that spot is taken (repeated clicks). */
-  private _freeSpot(): IPoint {
-    const c = this.canvas.visibleCenter();
-    const width = this.canvas.metrics.nodeWidth;
-    const taken = (p: IPoint) =>
-      this.model.sharedModel.getNodes().some(n => {
-        const q = this.canvas.positionOf(n.id) ?? n.position;
-        return (
-          q && Math.abs(q.x - p.x) < width + 20 && Math.abs(q.y - p.y) < 80
-        );
-      });
-    let p = { x: Math.round(c.x), y: Math.round(c.y) };
-    for (let i = 0; i < 200 && taken(p); i++) {
-      p = { x: p.x + width + 60, y: p.y };
-    }
-    return p;
-  }
-
   private _catalog: OperationCatalog;
+  private _drops: PaletteDropTarget;
   private _sourceRequested = new Signal<this, string>(this);
 }
 

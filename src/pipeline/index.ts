@@ -1,5 +1,5 @@
 /**
- * The pipeline editor: document model, validation, views and the Run action.
+ * The pipeline editor: document model, validation, views and the Run button.
  */
 export * from './ydoc';
 export * from './ports';
@@ -10,14 +10,10 @@ export * from './viewdata';
 export * from './palette';
 export * from './properties';
 export * from './editor';
-export * from './run';
 export * from './widget';
 export * from './opsource';
-export * from './introspect';
 export * from './sourcepanel';
 export * from './sourceopener';
 export * from './opinterface';
-export * from './runchoices';
-export * from './rundialog';
 export * from './references';
 export * from './referencepicker';

@@ -5,7 +5,12 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { Connection, Node, Operation, Pipeline, Position } from '../formats';
-import { ConnectResult, Graph, IGraphEndpoint } from '../graph';
+import {
+  ConnectResult,
+  Graph,
+  IEditableGraphModel,
+  IGraphEndpoint
+} from '../graph';
 import { FormatDocumentModel, FormatModelFactory } from '../ydoc/formatmodel';
 import { IOperationUpdate, updateOperation } from './opsource';
 import { graphEdge, IPipelineGraphNode, pipelineGraph } from './ports';
@@ -28,11 +33,10 @@ export interface IPipelineClip {
 }
 
 /** A pipeline document model; its text is the pipeline's JSON file. */
-export class PipelineModel extends FormatDocumentModel<
-  Pipeline,
-  PipelineDocumentChange,
-  YPipeline
-> {
+export class PipelineModel
+  extends FormatDocumentModel<Pipeline, PipelineDocumentChange, YPipeline>
+  implements IEditableGraphModel<IPipelineClip>
+{
   /** Create a model, on a fresh shared pipeline unless one is given (collaboration). */
   constructor(options: PipelineModel.IOptions = {}) {
     super(
@@ -169,6 +173,14 @@ export class PipelineModel extends FormatDocumentModel<
       for (const id of ids) {
         this.sharedModel.deleteConnection(id);
       }
+    });
+  }
+
+  /** Remove nodes and connections, in one undoable step. */
+  remove(nodes: Iterable<string>, connections: Iterable<string>): void {
+    this.sharedModel.transact(() => {
+      this.removeConnections(connections);
+      this.removeNodes(nodes);
     });
   }
 

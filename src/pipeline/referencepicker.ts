@@ -1,6 +1,6 @@
 /**
  * Choosing a reference's value: an `*.arch.json` file from JupyterLab's file dialog, or an
- * artifact from `GET /forgelab/api/artifacts`. Reference values are paths, resolved from the
+ * artifact the server lists. Reference values are paths, resolved from the
  * pipeline file's directory when a job is generated.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
@@ -10,7 +10,7 @@ import { FileDialog } from '@jupyterlab/filebrowser';
 import { Widget } from '@lumino/widgets';
 
 import { Artifact, Reference } from '../formats';
-import { ForgeLabServer } from '../services/server';
+import { ArtifactsClient } from '../services';
 import { artifactReference, fileReference } from './references';
 
 /** Lists artifacts in a select; its value is the chosen artifact's reference value. */
@@ -60,7 +60,7 @@ class ArtifactListBody extends Widget implements Dialog.IBodyWidget<string> {
  */
 export function referencePicker(options: {
   docManager: IDocumentManager;
-  server: ForgeLabServer;
+  artifacts: ArtifactsClient;
 }): (reference: Reference, pipelinePath: string) => Promise<string | null> {
   return async (reference, pipelinePath) => {
     if (reference.kind === 'architecture') {
@@ -80,9 +80,7 @@ export function referencePicker(options: {
     }
     let artifacts: Artifact[];
     try {
-      artifacts = (
-        await options.server.request<{ artifacts: Artifact[] }>('artifacts')
-      ).artifacts;
+      artifacts = await options.artifacts.list();
     } catch (error) {
       await showDialog({
         title: 'Artifacts could not be listed',

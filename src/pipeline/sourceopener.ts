@@ -9,7 +9,7 @@ import { CodeEditor } from '@jupyterlab/codeeditor';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 
-import { ForgeLabServer } from '../services/server';
+import { OperationsClient } from '../services';
 import { operationFilePath, operationSourceKind } from './opsource';
 import { OperationSourcePanel } from './sourcepanel';
 import { PipelineDocumentWidget } from './widget';
@@ -47,7 +47,7 @@ export class OperationSourceOpener {
       panel = new OperationSourcePanel({
         model,
         nodeId,
-        server: this._options.server,
+        operations: this._options.operations,
         editorFactory:
           this._options.editorServices?.factoryService.newDocumentEditor
       });
@@ -71,7 +71,7 @@ export class OperationSourceOpener {
       panel = new OperationSourcePanel({
         model,
         nodeId,
-        server: this._options.server
+        operations: this._options.operations
       });
       panel.id = `forgelab-source-${++OperationSourceOpener._count}`;
       shell.add(panel, 'main', { mode: 'split-bottom', ref: file.id });
@@ -122,7 +122,7 @@ export namespace OperationSourceOpener {
     /** Where panels go. */
     shell: JupyterFrontEnd.IShell;
     /** Describes edited inline code. */
-    server: ForgeLabServer;
+    operations: OperationsClient;
     /** Opens workspace `.py` files. */
     docManager: IDocumentManager | null;
     /** Creates code editors for inline operations. */

@@ -14,8 +14,7 @@ import { Message } from '@lumino/messaging';
 import { BoxLayout, SplitPanel, Widget } from '@lumino/widgets';
 
 import { Connection, Operation } from '../formats';
-import { ForgeLabServer } from '../services/server';
-import { fileOperations, IntrospectError, introspectCode } from './introspect';
+import { IntrospectError, OperationsClient } from '../services';
 import { PipelineModel } from './model';
 import { renderInterface } from './opinterface';
 import { describeRemoved, operationFilePath } from './opsource';
@@ -31,7 +30,7 @@ export class OperationSourcePanel extends Widget {
     this.addClass('jp-ForgeLab-OperationSource');
     this.model = options.model;
     this.nodeId = options.nodeId;
-    this._server = options.server;
+    this._operations = options.operations;
     this.title.closable = true;
     this._info = new Widget();
     this._info.addClass('jp-ForgeLab-OperationSource-interface');
@@ -96,7 +95,7 @@ export class OperationSourcePanel extends Widget {
     }
     let found: Map<string, Operation>;
     try {
-      found = await fileOperations(this._server, path);
+      found = await this._operations.inFile(path);
     } catch (error) {
       this._showError(error as Error);
       return;
@@ -160,8 +159,7 @@ export class OperationSourcePanel extends Widget {
     this._setMessage('Reading the signature…', 'busy');
     let described: Operation;
     try {
-      described = await introspectCode(
-        this._server,
+      described = await this._operations.introspect(
         code,
         current.source.function
       );
@@ -266,7 +264,7 @@ export class OperationSourcePanel extends Widget {
     this._interface.replaceChildren(heading, renderInterface(operation));
   }
 
-  private _server: ForgeLabServer;
+  private _operations: OperationsClient;
   private _info: Widget;
   private _message: HTMLDivElement;
   private _interface: HTMLDivElement;
@@ -285,7 +283,7 @@ export namespace OperationSourcePanel {
     /** The operation node. */
     nodeId: string;
     /** Describes edited code. */
-    server: ForgeLabServer;
+    operations: OperationsClient;
     /** Creates the code editor of an inline operation; absent for workspace files. */
     editorFactory?: CodeEditor.Factory;
   }

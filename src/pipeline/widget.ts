@@ -2,7 +2,6 @@
  * The pipeline document widget and its factory: a {@link PipelineEditor} in a JupyterLab
  * document, with a toolbar (Run, Fit, Arrange, Undo, Redo).
  */
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import {
   ABCWidgetFactory,
   DocumentRegistry,
@@ -15,15 +14,13 @@ import {
   undoIcon
 } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
-import { Widget } from '@lumino/widgets';
 
+import { runWithDialog } from '../executions/run';
 import { IForgeLab } from '../tokens';
 import { OperationCatalog } from './catalog';
 import { PipelineEditor } from './editor';
 import { PipelineModel } from './model';
 import { ImplicitOperation, Reference } from '../formats';
-import { RunError, runPipeline } from './run';
-import { chooseRunTarget } from './rundialog';
 
 /** A pipeline opened as a document. */
 export class PipelineDocumentWidget extends DocumentWidget<
@@ -95,46 +92,19 @@ export class PipelineDocumentWidget extends DocumentWidget<
    */
   async run(): Promise<string | null> {
     const settings = this._forgelab.settings;
-    const target = await chooseRunTarget(this._forgelab.server, {
-      compute: settings.defaultCompute,
-      storage: settings.defaultStorage
+    const id = await runWithDialog({
+      api: this._forgelab.api,
+      defaults: {
+        compute: settings.defaultCompute,
+        storage: settings.defaultStorage
+      },
+      pipeline: this.content.model.toPipeline(),
+      path: this.context.path
     });
-    if (!target) {
-      return null;
+    if (id !== null) {
+      this._executionStarted.emit(id);
     }
-    try {
-      const execution = await runPipeline(this._forgelab.server, {
-        pipeline: this.content.model.toPipeline(),
-        path: this.context.path,
-        ...target
-      });
-      Notification.success(
-        `Execution ${execution.id} started on ${target.compute}.`,
-        { autoClose: 5000 }
-      );
-      this._executionStarted.emit(execution.id);
-      return execution.id;
-    } catch (error) {
-      const issues = error instanceof RunError ? error.issues : [];
-      const body = document.createElement('div');
-      body.className = 'jp-ForgeLab-RunError';
-      body.textContent = (error as Error).message;
-      if (issues.length) {
-        const list = document.createElement('ul');
-        for (const issue of issues) {
-          const li = document.createElement('li');
-          li.textContent = `${issue.node ? `${issue.node}: ` : ''}${issue.message}`;
-          list.appendChild(li);
-        }
-        body.appendChild(list);
-      }
-      await showDialog({
-        title: 'The pipeline could not be run',
-        body: new Widget({ node: body }),
-        buttons: [Dialog.okButton()]
-      });
-      return null;
-    }
+    return id;
   }
 
   private _executionStarted = new Signal<this, string>(this);

@@ -34,7 +34,7 @@ export const adaptersPlugin: JupyterFrontEndPlugin<void> = {
       execute: () => {
         if (!widget || widget.isDisposed) {
           widget = new MainAreaWidget({
-            content: new AdaptersView(forgelab.server)
+            content: new AdaptersView(forgelab.api.adapters)
           });
           widget.id = 'forgelab-adapters';
           widget.title.icon = forgelabIcon;

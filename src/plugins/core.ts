@@ -20,7 +20,7 @@ import { FILE_SUFFIXES } from '../formats';
 import { architectureIcon, pipelineIcon } from '../icons';
 import { PIPELINE_CONTENT_TYPE } from '../pipeline/model';
 import { KernelBridge } from '../services/kernel';
-import { ForgeLabRequestError, ForgeLabServer } from '../services/server';
+import { ForgeLabAPI, ForgeLabRequestError, ForgeLabServer } from '../services';
 import {
   DEFAULT_SETTINGS,
   IForgeLabSettings,
@@ -39,6 +39,7 @@ export namespace CommandIDs {
 
 class ForgeLab implements IForgeLab {
   readonly server = new ForgeLabServer();
+  readonly api = new ForgeLabAPI(this.server);
   settings: IForgeLabSettings = { ...DEFAULT_SETTINGS };
   readonly settingsChanged: Signal<IForgeLab, IForgeLabSettings> = new Signal(
     this

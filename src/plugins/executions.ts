@@ -1,6 +1,6 @@
 /**
  * The executions plugin: the live execution view (opened by Run and from the sidebar) and the
- * executions sidebar in the left area.
+ * executions sidebar in the left area. It provides {@link IExecutionOpener} to other plugins.
  */
 import {
   ILayoutRestorer,
@@ -20,14 +20,10 @@ import {
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import {
-  ExecutionsClient,
-  ExecutionsSidebar,
-  ExecutionView,
-  showError
-} from '../executions';
+import { ExecutionsSidebar, ExecutionView, showError } from '../executions';
 import { executionsIcon } from '../icons';
-import { IForgeLab } from '../tokens';
+import { ExecutionsClient } from '../services';
+import { IExecutionOpener, IForgeLab } from '../tokens';
 
 /** Command ids of the executions plugin. */
 export namespace ExecutionCommandIDs {
@@ -35,19 +31,20 @@ export namespace ExecutionCommandIDs {
   export const showSidebar = 'forgelab:show-executions';
 }
 
-export const executionsPlugin: JupyterFrontEndPlugin<void> = {
+export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
   id: 'forgelab:executions',
   description: 'The live execution view and the executions sidebar.',
   autoStart: true,
   requires: [IForgeLab],
   optional: [ICommandPalette, ILayoutRestorer],
+  provides: IExecutionOpener,
   activate: (
     app: JupyterFrontEnd,
     forgelab: IForgeLab,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
-  ): void => {
-    const client = new ExecutionsClient(forgelab.server);
+  ): IExecutionOpener => {
+    const client = forgelab.api.executions;
     const tracker = new WidgetTracker<MainAreaWidget<ExecutionView>>({
       namespace: 'forgelab-execution'
     });
@@ -85,11 +82,18 @@ export const executionsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const sidebar = new ExecutionsSidebar(client, open, id => {
-      if (app.commands.hasCommand('forgelab:show-artifact-provenance')) {
-        void app.commands.execute('forgelab:show-artifact-provenance', { id });
+    const sidebar = new ExecutionsSidebar(
+      client,
+      forgelab.api.artifacts,
+      open,
+      id => {
+        if (app.commands.hasCommand('forgelab:show-artifact-provenance')) {
+          void app.commands.execute('forgelab:show-artifact-provenance', {
+            id
+          });
+        }
       }
-    });
+    );
     sidebar.id = 'forgelab-executions-sidebar';
     sidebar.title.icon = executionsIcon;
     sidebar.title.caption = 'ForgeLab executions';
@@ -111,6 +115,11 @@ export const executionsPlugin: JupyterFrontEndPlugin<void> = {
         name: widget => widget.content.model.id
       });
     }
+    return {
+      open: async (id: string) => {
+        await app.commands.execute(ExecutionCommandIDs.open, { id });
+      }
+    };
   }
 };
 

@@ -26,8 +26,7 @@ import {
   referencePicker,
   YPipeline
 } from '../pipeline';
-import { ProvenanceClient } from '../provenance/client';
-import { IForgeLab } from '../tokens';
+import { IExecutionOpener, IForgeLab } from '../tokens';
 
 /** The name of the pipeline editor's widget factory. */
 export const PIPELINE_FACTORY = 'ForgeLab Pipeline Editor';
@@ -52,7 +51,8 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ICollaborativeContentProvider,
     IDocumentManager,
-    IEditorServices
+    IEditorServices,
+    IExecutionOpener
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -62,10 +62,11 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     collaboration: ICollaborativeContentProvider | null,
     docManager: IDocumentManager | null,
-    editorServices: IEditorServices | null
+    editorServices: IEditorServices | null,
+    executions: IExecutionOpener | null
   ): void => {
-    const catalog = new OperationCatalog(forgelab.server);
-    const provenance = new ProvenanceClient(forgelab.server);
+    const catalog = new OperationCatalog(forgelab.api.operations);
+    const provenance = forgelab.api.provenance;
     // With jupyter-collaboration, pipelines open through its content provider on a shared
     // YPipeline (the server's `forgelab.collaboration.YPipeline` holds the same layout).
     collaboration?.sharedModelFactory.registerDocumentFactory(
@@ -88,13 +89,13 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       forgelab,
       catalog,
       docManager
-        ? referencePicker({ docManager, server: forgelab.server })
+        ? referencePicker({ docManager, artifacts: forgelab.api.artifacts })
         : undefined,
       notebook => provenance.records(notebook)
     );
     const sources = new OperationSourceOpener({
       shell: app.shell,
-      server: forgelab.server,
+      operations: forgelab.api.operations,
       docManager,
       editorServices
     });
@@ -112,12 +113,8 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       widget.content.sourceRequested.connect((_, id) =>
         sources.open(widget, id)
       );
-      // Run opens the live view of the new execution (a command of the executions plugin).
-      widget.executionStarted.connect((_, id) => {
-        if (app.commands.hasCommand('forgelab:open-execution')) {
-          void app.commands.execute('forgelab:open-execution', { id });
-        }
-      });
+      // Run opens the live view of the new execution (when the executions plugin is there).
+      widget.executionStarted.connect((_, id) => void executions?.open(id));
       void tracker.add(widget);
     });
     if (restorer) {

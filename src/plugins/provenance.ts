@@ -19,12 +19,10 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { provenanceIcon } from '../icons';
 import {
-  IReified,
   IReifyOptions,
   liftNote,
   localPath,
   NotebookPathSync,
-  ProvenanceClient,
   ProvenancePanel,
   reifiedFrom,
   ReifyOptionsBody,
@@ -34,6 +32,7 @@ import {
   WidgetEditForwarder
 } from '../provenance';
 import { PipelineDocumentWidget } from '../pipeline/widget';
+import { IReified } from '../services';
 import { IForgeLab } from '../tokens';
 import { PIPELINE_FACTORY } from './pipeline';
 
@@ -64,8 +63,8 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ): void => {
-    const client = new ProvenanceClient(forgelab.server);
-    const panel = new ProvenancePanel(client, notebook =>
+    const client = forgelab.api.provenance;
+    const panel = new ProvenancePanel(forgelab.api, notebook =>
       forgelab.bridgeFor(notebook.sessionContext)
     );
     panel.id = 'forgelab-provenance';
@@ -105,7 +104,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
           return verifyPipeline({
             pipeline,
             path: widget.context.path,
-            server: forgelab.server,
+            executions: forgelab.api.executions,
             bridge: bridgeOf(notebook),
             records: () => client.records(notebook)
           });
@@ -217,7 +216,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
           return null;
         }
         try {
-          const reified = await client.reifyArtifact(id);
+          const reified = await forgelab.api.artifacts.reify(id);
           await openPipeline(reified);
           return reified.path;
         } catch (error) {

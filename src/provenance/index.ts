@@ -1,9 +1,8 @@
 /**
- * Provenance in the browser: records as graphs, the provenance panel, the REST client for
- * reify, and the forwarding of widget edits to the kernel's recorder.
+ * Provenance in the browser: records as graphs, the provenance panel, reify dialogs, and the
+ * forwarding of widget edits to the kernel's recorder.
  */
 export * from './model';
-export * from './client';
 export * from './context';
 export * from './panel';
 export * from './widgets';

@@ -12,7 +12,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import { ImplicitOperation } from '../formats';
 import { GraphView, readOnlyDelegate } from '../graphview';
 import { KernelBridge } from '../services/kernel';
-import { ProvenanceClient } from './client';
+import { ForgeLabAPI } from '../services';
 import { localPath } from './context';
 import {
   artifactGraph,
@@ -47,7 +47,7 @@ export interface IReifyTarget {
 /** The provenance side panel. */
 export class ProvenancePanel extends Panel {
   constructor(
-    readonly client: ProvenanceClient,
+    readonly api: ForgeLabAPI,
     private readonly _bridgeFor: (panel: NotebookPanel) => KernelBridge
   ) {
     super();
@@ -194,7 +194,9 @@ export class ProvenancePanel extends Panel {
       const flushed = (await bridge.request('provenance.flush')) as {
         session: string;
       };
-      const records = await this.client.records(localPath(panel.context.path));
+      const records = await this.api.provenance.records(
+        localPath(panel.context.path)
+      );
       if (bridge !== this._bridge) {
         return;
       }
@@ -237,7 +239,7 @@ export class ProvenancePanel extends Panel {
   /** Show the provenance graph of an artifact (the jobs and uploads it came from). */
   async showArtifact(id: string): Promise<void> {
     try {
-      const records = await this.client.artifactRecords(id);
+      const records = await this.api.artifacts.provenance(id);
       this._setSubject({ kind: 'artifact', id, records });
       this.graph.render(artifactGraph(records));
       this.graph.fit(false);
@@ -321,7 +323,7 @@ export class ProvenancePanel extends Panel {
         session: string;
       };
       const notebook = localPath(panel.context.path);
-      const records = await this.client.records(notebook);
+      const records = await this.api.provenance.records(notebook);
       const shown = slice(records, flushed.session);
       const stale = staleReads(records, shown);
       this._setSubject({ kind: 'variable', notebook, slice: shown });

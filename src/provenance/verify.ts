@@ -5,8 +5,7 @@
  * (`provenance.verify` on the `forgelab` comm).
  */
 import { Execution, ImplicitOperation, Pipeline } from '../formats';
-import { RunError, runPipeline } from '../pipeline/run';
-import { ForgeLabServer } from '../services/server';
+import { ExecutionsClient, RunError } from '../services';
 import { KernelBridge } from '../services/kernel';
 
 /** Where a reified pipeline came from: `metadata.reifiedFrom` as reify writes it. */
@@ -119,8 +118,8 @@ export interface IVerifyOptions {
   pipeline: Pipeline;
   /** The pipeline file's path (groups its executions). */
   path: string;
-  /** The ForgeLab server that runs it. */
-  server: ForgeLabServer;
+  /** The client of the server that runs it. */
+  executions: ExecutionsClient;
   /** The bridge to the kernel of the notebook it was reified from; `null` when none runs. */
   bridge: KernelBridge | null;
   /** The notebook's records (to find the execution count of a reified cell output). */
@@ -176,7 +175,7 @@ export async function verifyPipeline(
   }
   let execution: Execution;
   try {
-    execution = await runPipeline(options.server, {
+    execution = await options.executions.run({
       pipeline: options.pipeline,
       path: options.path,
       compute: 'local',
@@ -195,9 +194,7 @@ export async function verifyPipeline(
   while (!ENDED.has(execution.status)) {
     await new Promise(resolve => setTimeout(resolve, poll));
     try {
-      execution = await options.server.request<Execution>(
-        `executions/${encodeURIComponent(execution.id)}`
-      );
+      execution = await options.executions.get(execution.id);
     } catch (error) {
       return verdict(
         'failed',

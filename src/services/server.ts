@@ -1,5 +1,6 @@
 /**
- * The typed client of ForgeLab's server extension (`/forgelab/api/...`).
+ * The connection to ForgeLab's server extension (`/forgelab/api/...`): the one request function
+ * that every resource client of `services/` goes through, and the server's status.
  *
  * Requests go through JupyterLab's `ServerConnection`, so they carry the user's token and XSRF
  * cookie like every other JupyterLab request. Failures become {@link ForgeLabRequestError}s
@@ -8,22 +9,14 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { IAdapterStatus } from './adapters';
+
 /** One dependency of ForgeLab, as reported by the server or the kernel. */
 export interface IComponentStatus {
   available: boolean;
   version?: string;
   detail?: string;
   install?: string;
-}
-
-/** One compute or storage adapter known to the server. */
-export interface IAdapterStatus {
-  name: string;
-  available: boolean;
-  reason?: string;
-  install?: string;
-  description?: string;
-  configSchema?: Record<string, unknown>;
 }
 
 /** The answer of `GET /forgelab/api/status`. */
@@ -55,9 +48,19 @@ export class ForgeLabServer {
     readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
   ) {}
 
+  /** The URL of `/forgelab/api/<endpoint>` on this server. */
+  url(endpoint: string): string {
+    return URLExt.join(this.settings.baseUrl, 'forgelab', 'api', endpoint);
+  }
+
+  /** The websocket URL of `/forgelab/api/<endpoint>` on this server. */
+  wsUrl(endpoint: string): string {
+    return URLExt.join(this.settings.wsUrl, 'forgelab', 'api', endpoint);
+  }
+
   /** Send a request to `/forgelab/api/<endpoint>` and return its JSON answer. */
   async request<T>(endpoint: string, init: RequestInit = {}): Promise<T> {
-    const url = URLExt.join(this.settings.baseUrl, 'forgelab', 'api', endpoint);
+    const url = this.url(endpoint);
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(url, init, this.settings);

@@ -6,20 +6,8 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { ForgeLabServer, IAdapterStatus } from '../services/server';
+import { AdaptersClient, IAdapters, IAdapterStatus } from '../services';
 import { element as el } from './dom';
-
-/** One adapter as `GET /forgelab/api/adapters` describes it. */
-export interface IAdapterDescription extends IAdapterStatus {
-  config?: Record<string, unknown>;
-}
-
-/** The answer of `GET /forgelab/api/adapters`. */
-export interface IAdapters {
-  compute: IAdapterDescription[];
-  storage: IAdapterDescription[];
-  defaults: { compute: string; storage: string };
-}
 
 interface ISchemaProperty {
   type?: string | string[];
@@ -30,7 +18,7 @@ interface ISchemaProperty {
 
 /** The rows of an adapter's configuration table: one per schema property. */
 export function configurationRows(
-  adapter: IAdapterDescription
+  adapter: IAdapterStatus
 ): { name: string; type: string; value: string; description: string }[] {
   const schema = (adapter.configSchema ?? {}) as {
     properties?: Record<string, ISchemaProperty>;
@@ -52,7 +40,7 @@ export function configurationRows(
 
 /** Lists the adapters the server knows, with a "Test connection" button for each. */
 export class AdaptersView extends Widget {
-  constructor(private readonly server: ForgeLabServer) {
+  constructor(private readonly _client: AdaptersClient) {
     super();
     this.addClass('jp-ForgeLab-adapters');
     this.title.label = 'ForgeLab Adapters';
@@ -64,7 +52,7 @@ export class AdaptersView extends Widget {
   async refresh(): Promise<void> {
     this.node.textContent = 'Loading adapters…';
     try {
-      const adapters = await this.server.request<IAdapters>('adapters');
+      const adapters = await this._client.list();
       this._render(adapters);
     } catch (error) {
       this.node.textContent = '';
@@ -95,7 +83,11 @@ export class AdaptersView extends Widget {
       );
       for (const adapter of adapters[kind]) {
         node.appendChild(
-          this._section(kind, adapter, adapters.defaults[kind] === adapter.name)
+          this._section(
+            kind,
+            adapter,
+            adapters.defaults?.[kind] === adapter.name
+          )
         );
       }
     }
@@ -103,7 +95,7 @@ export class AdaptersView extends Widget {
 
   private _section(
     kind: 'compute' | 'storage',
-    adapter: IAdapterDescription,
+    adapter: IAdapterStatus,
     isDefault: boolean
   ): HTMLElement {
     const section = el('section', undefined, 'jp-ForgeLab-adapter');
@@ -155,13 +147,7 @@ export class AdaptersView extends Widget {
       result.textContent = 'Testing…';
       result.className = 'jp-ForgeLab-testResult';
       try {
-        const answer = await this.server.request<{
-          ok: boolean;
-          message?: string;
-        }>(`adapters/${kind}/${encodeURIComponent(adapter.name)}/test`, {
-          method: 'POST',
-          body: '{}'
-        });
+        const answer = await this._client.test(kind, adapter.name);
         result.textContent = answer.ok
           ? `OK ${answer.message ?? ''}`
           : (answer.message ?? 'failed');

@@ -8,7 +8,7 @@ import {
   portOffset
 } from '../geometry';
 import { DEFAULT_METRICS, IViewEdge, IViewNode } from '../types';
-import { signature } from '../view';
+import { signature } from '../render';
 
 function node(id: string, extra: Partial<IViewNode> = {}): IViewNode {
   return {

@@ -130,11 +130,11 @@ describe('verify', () => {
   });
 
   it('cannot compare without the notebook kernel, and says so before running anything', async () => {
-    const server = { request: jest.fn() };
+    const executions = { run: jest.fn(), get: jest.fn() };
     const verdict = await verifyPipeline({
       pipeline,
       path: 'work/total.pipeline.json',
-      server: server as any,
+      executions: executions as any,
       bridge: null,
       records: async () => []
     });
@@ -142,6 +142,7 @@ describe('verify', () => {
     expect(verdict.detail).toMatch(
       /open work\/nb.ipynb with its kernel running/
     );
-    expect(server.request).not.toHaveBeenCalled();
+    expect(executions.run).not.toHaveBeenCalled();
+    expect(executions.get).not.toHaveBeenCalled();
   });
 });

@@ -4,9 +4,8 @@
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 
-import { ForgeLabServer } from '../services/server';
+import { AdaptersClient } from '../services';
 import {
-  IAdapterList,
   IRunTarget,
   pendingChoices,
   RunDialogBody,
@@ -18,16 +17,16 @@ import {
  * Enter runs with the preselected adapters.
  */
 export async function chooseRunTarget(
-  server: ForgeLabServer,
+  adapters: AdaptersClient,
   settings: IRunTarget
 ): Promise<IRunTarget | null> {
   // The dialog opens at once; the server's list (which imports the adapters' libraries the
   // first time) replaces the settings' defaults when it arrives.
   const body = new RunDialogBody(pendingChoices(settings));
-  void server.request<IAdapterList>('adapters').then(
-    adapters => {
+  void adapters.list().then(
+    list => {
       if (!body.isDisposed) {
-        body.setChoices(runChoices(adapters, settings));
+        body.setChoices(runChoices(list, settings));
       }
     },
     error => {

@@ -1,11 +1,11 @@
 /**
- * What the Run dialog offers: the compute and storage adapters of `GET /forgelab/api/adapters`,
+ * What the Run dialog offers: the compute and storage adapters the server lists,
  * unavailable ones disabled with their reason, the user's settings preselected.
  */
 import type { Dialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { IAdapterStatus } from '../services/server';
+import { IAdapters, IAdapterStatus } from '../services';
 
 /** One adapter as the dialog offers it. */
 export interface IAdapterChoice {
@@ -45,13 +45,6 @@ export interface IRunTarget {
   storage: string;
 }
 
-/** The part of `GET /forgelab/api/adapters` the dialog reads. */
-export interface IAdapterList {
-  compute: IAdapterStatus[];
-  storage: IAdapterStatus[];
-  defaults?: Partial<IRunTarget>;
-}
-
 function choicesOf(
   adapters: IAdapterStatus[],
   preferred: ReadonlyArray<string | undefined>
@@ -74,7 +67,7 @@ function choicesOf(
  * default, else the first available adapter.
  */
 export function runChoices(
-  adapters: IAdapterList,
+  adapters: IAdapters,
   settings: IRunTarget
 ): IRunChoices {
   return {

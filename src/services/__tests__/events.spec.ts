@@ -1,8 +1,9 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ForgeLabServer } from '../../services/server';
-import { ExecutionsClient } from '../client';
-import { IExecutionEvent } from '../model';
+import { ForgeLabServer } from '../server';
+import { ArtifactsClient } from '../artifacts';
+import { ExecutionsClient } from '../executions';
+import { IExecutionEvent } from '../events';
 
 /** A socket the test drives by hand: it records the URLs asked for. */
 class ScriptedSocket {
@@ -104,9 +105,14 @@ describe('EventStream', () => {
     expect(received).toEqual([]);
     stream.close();
   });
+});
 
+describe('ArtifactsClient', () => {
   it('builds the download URL of an artifact', () => {
-    expect(client().downloadUrl('a/1')).toBe(
+    const server = new ForgeLabServer(
+      ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/' })
+    );
+    expect(new ArtifactsClient(server).downloadUrl('a/1')).toBe(
       'http://localhost:8888/forgelab/api/artifacts/a%2F1/download'
     );
   });

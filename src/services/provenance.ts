@@ -1,13 +1,13 @@
 /**
- * The typed client of the provenance endpoints: a notebook's records, reify a variable or a cell
- * output of a notebook, reify an artifact, an artifact's provenance chain.
+ * The client of the provenance resource: a notebook's records, and reifying a variable or a cell
+ * output of a notebook into a pipeline file.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 
 import { ImplicitOperation, Pipeline } from '../formats';
-import { ForgeLabServer } from '../services/server';
+import { ForgeLabServer } from './server';
 
-/** What `POST provenance/reify` takes. */
+/** What reifying a variable of a notebook takes. */
 export interface IReifyRequest {
   /** The notebook's path, relative to the Jupyter root. */
   notebook: string;
@@ -25,7 +25,7 @@ export interface IReifyRequest {
   path?: string;
 }
 
-/** What `POST provenance/reify` takes to reify a cell's output (its last expression or figure). */
+/** What reifying a cell's output (its last expression or figure) takes. */
 export interface ICellReifyRequest {
   /** The notebook's path, relative to the Jupyter root. */
   notebook: string;
@@ -53,7 +53,7 @@ export interface IReified {
   record?: string;
 }
 
-/** Calls the provenance endpoints of the ForgeLab server. */
+/** Reads a notebook's records and reifies its variables and cell outputs. */
 export class ProvenanceClient {
   /** Create a client on a ForgeLab server connection. */
   constructor(readonly server: ForgeLabServer) {}
@@ -81,21 +81,5 @@ export class ProvenanceClient {
       method: 'POST',
       body: JSON.stringify(request)
     });
-  }
-
-  /** Reify the part of an execution that produced an artifact into a new pipeline file. */
-  reifyArtifact(id: string, path?: string): Promise<IReified> {
-    return this.server.request<IReified>(
-      `artifacts/${encodeURIComponent(id)}/reify`,
-      { method: 'POST', body: JSON.stringify(path ? { path } : {}) }
-    );
-  }
-
-  /** The records that lead to an artifact, back to its sources. */
-  async artifactRecords(id: string): Promise<ImplicitOperation[]> {
-    const answer = await this.server.request<{ records: ImplicitOperation[] }>(
-      `artifacts/${encodeURIComponent(id)}/provenance`
-    );
-    return answer.records;
   }
 }

@@ -1,0 +1,288 @@
+/**
+ * Drawing a canvas: nodes with their ports, header buttons and details; edges with their labels.
+ * Plain DOM inside d3 joins by id, so that only what changed is drawn again.
+ */
+import * as d3 from 'd3';
+
+import { nodeHeight } from './geometry';
+import { CanvasState } from './state';
+import { IGraphViewMetrics, IPoint, IViewEdge, IViewNode } from './types';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** A node's element, with the signature of what it was last drawn from. */
+type NodeElement = SVGGElement & { __sig?: string };
+
+/** The drag behaviour that starts a wire from an output port. */
+export type WireDragBehavior = d3.DragBehavior<
+  SVGGElement,
+  { node: string; port: string },
+  unknown
+>;
+
+/**
+ * Draw the nodes of `state.graph` into `layer`: a node's content is rebuilt only when its
+ * {@link signature} changed; every node is moved to its position and marked when selected.
+ */
+export function renderNodes(
+  layer: SVGGElement,
+  state: CanvasState,
+  selected: ReadonlySet<string>,
+  behaviours: {
+    nodeDrag: d3.DragBehavior<SVGGElement, IViewNode, unknown>;
+    wireDrag: WireDragBehavior;
+    onAction: (node: string, action: string) => void;
+  }
+): void {
+  const m = state.metrics;
+  const nodes = d3
+    .select(layer)
+    .selectAll<NodeElement, IViewNode>('g.jp-ForgeLab-GraphView-node')
+    .data(state.graph.nodes, d => d.id);
+  nodes.exit().remove();
+  const entered = nodes
+    .enter()
+    .append('g')
+    .attr('data-id', d => d.id)
+    .call(behaviours.nodeDrag);
+  entered.merge(nodes).each(function (d) {
+    const el = this as NodeElement;
+    const sig = signature(d);
+    if (el.__sig !== sig) {
+      el.__sig = sig;
+      drawNode(this, d, m, behaviours.wireDrag, behaviours.onAction);
+    }
+  });
+  d3.select(layer)
+    .selectAll<NodeElement, IViewNode>('g.jp-ForgeLab-GraphView-node')
+    .attr('transform', d => translate(state.positions.get(d.id)!))
+    .classed('jp-mod-selected', d => selected.has(d.id));
+}
+
+/**
+ * Draw the edges of `state.graph` into `layer`, with their labels; a click on one calls
+ * `onClick` (with the shift key's state).
+ */
+export function renderEdges(
+  layer: SVGGElement,
+  state: CanvasState,
+  selected: ReadonlySet<string>,
+  onClick: (edge: string, shift: boolean) => void
+): void {
+  const edges = d3
+    .select(layer)
+    .selectAll<SVGGElement, IViewEdge>('g.jp-ForgeLab-GraphView-edge')
+    .data(state.graph.edges, d => d.id);
+  edges.exit().remove();
+  const entered = edges
+    .enter()
+    .append('g')
+    .attr('data-id', d => d.id);
+  entered.append('path').attr('class', 'jp-ForgeLab-GraphView-edgeHit');
+  entered.append('path').attr('class', 'jp-ForgeLab-GraphView-edgeLine');
+  entered.on('click', (event: MouseEvent, d) => {
+    event.stopPropagation();
+    onClick(d.id, event.shiftKey);
+  });
+  const merged = entered.merge(edges);
+  merged
+    .attr('class', d => `jp-ForgeLab-GraphView-edge ${d.className ?? ''}`)
+    .classed('jp-mod-selected', d => selected.has(d.id));
+  merged.selectAll<SVGPathElement, IViewEdge>('path').attr('d', state.edgePath);
+  merged.each((d, i, groups) => {
+    const g = groups[i];
+    let text = g.querySelector<SVGTextElement>(
+      'text.jp-ForgeLab-GraphView-edgeLabel'
+    );
+    if (!d.label) {
+      text?.remove();
+      return;
+    }
+    if (!text) {
+      text = document.createElementNS(SVG_NS, 'text');
+      text.setAttribute('class', 'jp-ForgeLab-GraphView-edgeLabel');
+      text.setAttribute('text-anchor', 'middle');
+      g.appendChild(text);
+    }
+    text.textContent = d.label;
+  });
+  placeEdgeLabels(merged, state);
+}
+
+/** Put edge labels at the middle of their edges, a little above the line. */
+export function placeEdgeLabels(
+  edges: d3.Selection<SVGGElement, IViewEdge, any, unknown>,
+  state: CanvasState
+): void {
+  edges
+    .select<SVGTextElement>('text.jp-ForgeLab-GraphView-edgeLabel')
+    .each((d, i, groups) => {
+      const from = state.anchor(d.source, 'out');
+      const to = state.anchor(d.target, 'in');
+      if (from && to) {
+        groups[i].setAttribute('x', String((from.x + to.x) / 2));
+        groups[i].setAttribute('y', String((from.y + to.y) / 2 - 4));
+      }
+    });
+}
+
+/** Everything that changes a node's drawing except its position. */
+export function signature(d: IViewNode): string {
+  return JSON.stringify([
+    d.title,
+    d.subtitle,
+    d.inputs,
+    d.outputs,
+    d.details,
+    d.className,
+    d.issues,
+    d.notes,
+    d.actions
+  ]);
+}
+
+/** The SVG transform that puts a node's top-left corner at `p`. */
+export function translate(p: IPoint): string {
+  return `translate(${p.x},${p.y})`;
+}
+
+function svg<K extends keyof SVGElementTagNameMap>(
+  parent: Element,
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    el.setAttribute(k, String(v));
+  }
+  if (text !== undefined) {
+    el.textContent = text;
+  }
+  parent.appendChild(el);
+  return el;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** Draw a node's content (plain DOM: hundreds of nodes redraw faster than through joins). */
+export function drawNode(
+  el: SVGGElement,
+  d: IViewNode,
+  m: IGraphViewMetrics,
+  wireDrag: WireDragBehavior,
+  onAction?: (node: string, action: string) => void
+): void {
+  el.textContent = '';
+  const issues = d.issues ?? [];
+  el.setAttribute(
+    'class',
+    `jp-ForgeLab-GraphView-node ${d.className ?? ''}${issues.length ? ' jp-mod-issue' : ''}`
+  );
+  const height = nodeHeight(d, m);
+  svg(
+    el,
+    'title',
+    {},
+    [d.title, ...issues.map(i => `⚠ ${i}`), ...(d.notes ?? [])].join('\n')
+  );
+  svg(el, 'rect', {
+    class: 'jp-ForgeLab-GraphView-body',
+    width: m.nodeWidth,
+    height,
+    rx: 6
+  });
+  svg(
+    el,
+    'text',
+    { class: 'jp-ForgeLab-GraphView-title', x: 10, y: 16 },
+    clip(d.title, 24)
+  );
+  if (d.subtitle) {
+    svg(
+      el,
+      'text',
+      { class: 'jp-ForgeLab-GraphView-subtitle', x: 10, y: 30 },
+      clip(d.subtitle, 28)
+    );
+  }
+  if (issues.length) {
+    const badge = svg(el, 'g', {
+      class: 'jp-ForgeLab-GraphView-badge',
+      transform: `translate(${m.nodeWidth - 14},14)`
+    });
+    svg(badge, 'circle', { r: 8 });
+    svg(
+      badge,
+      'text',
+      { 'text-anchor': 'middle', y: 4 },
+      String(issues.length)
+    );
+  }
+  (d.actions ?? []).forEach((action, i) => {
+    const button = svg(el, 'g', {
+      class: 'jp-ForgeLab-GraphView-action',
+      'data-action': action.id,
+      role: 'button',
+      transform: `translate(${m.nodeWidth - (issues.length ? 36 : 14) - i * 20},14)`
+    });
+    svg(button, 'title', {}, action.label);
+    svg(button, 'rect', { x: -8, y: -8, width: 16, height: 16, rx: 3 });
+    svg(button, 'text', { 'text-anchor': 'middle', y: 4 }, action.glyph);
+    // Not the start of a node drag: the button only clicks.
+    button.addEventListener('mousedown', event => event.stopPropagation());
+    button.addEventListener('click', event => {
+      event.stopPropagation();
+      onAction?.(d.id, action.id);
+    });
+  });
+  const portGroup = (
+    direction: 'in' | 'out',
+    name: string,
+    type: string | undefined,
+    i: number
+  ) => {
+    const y = m.headerHeight + i * m.portRow + m.portRow / 2;
+    const g = svg(el, 'g', {
+      class: `jp-ForgeLab-GraphView-port jp-mod-${direction}`,
+      'data-node': d.id,
+      'data-port': name,
+      transform: `translate(${direction === 'in' ? 0 : m.nodeWidth},${y})`
+    });
+    svg(g, 'title', {}, `${name}${type && type !== 'any' ? `: ${type}` : ''}`);
+    svg(g, 'circle', { r: 5 });
+    svg(
+      g,
+      'text',
+      {
+        x: direction === 'in' ? 9 : -9,
+        y: 4,
+        'text-anchor': direction === 'in' ? 'start' : 'end'
+      },
+      clip(name, 14)
+    );
+    return g;
+  };
+  d.inputs.forEach((p, i) => portGroup('in', p.name, p.type, i));
+  d.outputs.forEach((p, i) => {
+    const g = portGroup('out', p.name, p.type, i);
+    d3.select<SVGGElement, { node: string; port: string }>(g)
+      .datum({ node: d.id, port: p.name })
+      .call(wireDrag);
+  });
+  const rows = Math.max(d.inputs.length, d.outputs.length, 1);
+  (d.details ?? []).forEach((line, i) =>
+    svg(
+      el,
+      'text',
+      {
+        class: 'jp-ForgeLab-GraphView-detail',
+        x: 10,
+        y: m.headerHeight + rows * m.portRow + i * m.detailRow + 10
+      },
+      clip(line, 30)
+    )
+  );
+}
