@@ -185,11 +185,21 @@ test("an artifact's Provenance button shows its graph, and it reifies", async ({
       });
       return response.json();
     };
-    const reified = await post('provenance/reify', {
+    // The kernel writes its records in the background: until the last cell's record is in
+    // the store, reify answers that no cell wrote 'total'.
+    let reified = await post('provenance/reify', {
       notebook,
       target: 'total',
       lift: false
     });
+    for (let tries = 0; !reified.path && tries < 40; tries++) {
+      await new Promise(resolve => setTimeout(resolve, 250));
+      reified = await post('provenance/reify', {
+        notebook,
+        target: 'total',
+        lift: false
+      });
+    }
     return post('executions', { path: reified.path });
   }, `${tmpPath}/art.ipynb`);
   expect(execution.id).toBeTruthy();
