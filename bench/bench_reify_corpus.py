@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from forgelab.jobs import serializers
-from forgelab.provenance import history
+from forgelab.kernel import writer as history
 from forgelab.provenance.compare import compare
 from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, run_notebook
 from forgelab.provenance.reify import ReifyError, reify

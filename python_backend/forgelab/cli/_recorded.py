@@ -72,7 +72,7 @@ def recorded_run(
     value is saved for a later comparison (None: none); ``figure_of`` (a 0-based code cell) keeps
     the figure that cell draws as ``headless.FIGURE_NAME``. The scratch folder lives as long as
     the context."""
-    from ..provenance import history
+    from ..kernel import writer as history
     from ..provenance.headless import run_notebook
     from ..store import Store
 

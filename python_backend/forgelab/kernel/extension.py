@@ -28,7 +28,7 @@ def load(ipython: Any) -> None:
     from ..keras.comm import register_requests
 
     register_requests()
-    from ..provenance import recorder, verify
+    from . import recorder, verify
 
     recorder.load(ipython)
     verify.register_requests()
@@ -41,7 +41,7 @@ def load(ipython: Any) -> None:
 
 
 def unload(ipython: Any) -> None:
-    from ..provenance import recorder
+    from . import recorder
 
     recorder.unload(ipython)
     manager = _comm_manager(ipython)

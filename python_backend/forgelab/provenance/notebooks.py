@@ -10,7 +10,7 @@ import os
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import history
+from ..kernel import writer as history
 from .cells import find_cell_record, reify_cell
 from .files_out import safe_stem, tree_path, write_new
 from .reify import reify

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from forgelab.jobs import serializers
-from forgelab.provenance import history, reify
+from forgelab.kernel import writer as history
+from forgelab.provenance import reify
 from forgelab.provenance.compare import compare
 from forgelab.provenance.headless import KernelRun
 from forgelab.provenance.reproduce import run_pipeline

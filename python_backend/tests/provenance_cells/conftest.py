@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forgelab.provenance import history
+from forgelab.kernel import writer as history
 from forgelab.provenance.headless import KernelRun
 from forgelab.store import Store
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from forgelab.provenance import history, reify
+from forgelab.kernel import writer as history
+from forgelab.provenance import reify
 from forgelab.provenance.headless import run_notebook
 from forgelab.store import Store
 

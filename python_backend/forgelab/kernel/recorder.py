@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import now
-from . import history
+from . import writer as history
 from .analysis import RNG_MODULES, CellAnalysis, analyze
 from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
@@ -426,7 +426,7 @@ def _need() -> Recorder:
 
 
 def _register_requests() -> None:
-    from ..kernel.comm import register
+    from .comm import register
 
     def context(request: dict[str, Any]) -> dict[str, Any]:
         recorder = _need()
