@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .comm import COMM_TARGET, ForgeLabComm
+from .comm import COMM_TARGET, ForgeLabComm, register
 
 _STATE: dict[int, ForgeLabComm] = {}
 
@@ -27,7 +27,7 @@ def load(ipython: Any) -> None:
     os.environ.setdefault("KERAS_BACKEND", "torch")
     from ..keras.comm import register_requests
 
-    register_requests()
+    register_requests(register)
     from . import recorder, verify
 
     recorder.load(ipython)
