@@ -51,7 +51,6 @@ from pathlib import Path
 from typing import Any
 
 from forgelab.jobs import serializers
-from forgelab.kernel import writer as history
 from forgelab.provenance.compare import compare
 from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, run_notebook
 from forgelab.provenance.reify import ReifyError, reify
@@ -153,7 +152,7 @@ def bench_notebook(path: Path, targets: list[Target], scratch: Path) -> list[Res
     broken = [f"cell {i + 1}: {c.error}" for i, c in enumerate(cells) if c.status != "ok"]
     store = Store(url)
     try:
-        records = history.load_records(store, session=flushed["session"])
+        records = store.history_records(session=flushed["session"])
     finally:
         store.close()
     per_target_run = (time.perf_counter() - start) / len(targets)

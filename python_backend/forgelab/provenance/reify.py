@@ -1101,7 +1101,7 @@ def reify(
     """A runnable pipeline document that reproduces ``target`` from the recorded ``records``.
 
     ``records`` are cell and widget records in execution order
-    (:func:`forgelab.kernel.writer.load_records`). Raises :class:`ReifyError` when the value
+    (:meth:`forgelab.store.Store.history_records`). Raises :class:`ReifyError` when the value
     cannot be reproduced, with the reason and what to do. With ``allow_network``, cells that get
     data from the network become operations that fetch it again when the pipeline runs (the
     result may differ if the service's data changed), and the files they read or wrote are

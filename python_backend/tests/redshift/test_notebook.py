@@ -11,7 +11,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from forgelab.kernel import writer as history
 from forgelab.provenance import reify
 from forgelab.provenance.headless import run_notebook
 from forgelab.store import Store
@@ -111,7 +110,7 @@ def test_reifying_the_notebooks_model_gives_the_train_pipeline(tmp_path):
 
     store = Store(url)
     try:
-        records = history.load_records(store, session=session)
+        records = store.history_records(session=session)
     finally:
         store.close()
     # CasJobs and the archive are services: without the option the history is refused.
