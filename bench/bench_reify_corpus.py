@@ -52,8 +52,9 @@ from typing import Any
 
 from forgelab.jobs import serializers
 from forgelab.provenance.compare import compare
+from forgelab.provenance.errors import ReifyError
 from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, run_notebook
-from forgelab.provenance.reify import ReifyError, reify
+from forgelab.provenance.reify import reify
 from forgelab.provenance.reproduce import ReproductionError, run_pipeline
 from forgelab.store import Store
 

@@ -6,6 +6,7 @@
 :mod:`.compare` compares its value with the notebook's.
 """
 
-from .slicing import ReifyError, Slice, slice_history
+from .errors import ReifyError
+from .slicing import Slice, slice_history
 
 __all__ = ["ReifyError", "Slice", "slice_history"]

@@ -11,9 +11,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .cells import find_cell_record, reify_cell
+from .errors import ReifyError
 from .files_out import safe_stem, tree_path, write_new
 from .reify import reify
-from .slicing import ReifyError
 
 
 def _names_of(root: str | os.PathLike[str], notebook: str) -> set[str]:

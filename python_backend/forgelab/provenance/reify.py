@@ -55,9 +55,10 @@ from ..kernel.analysis import NETWORK_MODULES, CellAnalysis, analyze
 from ..kernel.files import file_hash
 from ..kernel.magics import PlainCell, plain_python
 from . import bindings, naming
-from .slicing import ReifyError, Slice, describe, slice_history
+from .errors import ReifyError
+from .slicing import Slice, describe, slice_history
 
-__all__ = ["ReifyError", "reify", "reify_slice"]
+__all__ = ["reify", "reify_slice"]
 
 #: IPython's output and input history: values with no recorded writer.
 _OUTPUT_HISTORY = re.compile(r"^(_+|_\d+|_i+\d*|Out|In|_oh|_ih)$")
