@@ -181,11 +181,13 @@ def _cell(record_id: str, notebook: str, kind: str = "cell") -> dict[str, Any]:
     }
 
 
-def ids(records: list[dict[str, Any]]) -> list[str]:
+def _ids(records: list[dict[str, Any]]) -> list[str]:
     return [r["id"] for r in records]
 
 
 def test_notebook_history_round_trips(store_url: str) -> None:
+    """Cell and widget records come back in id (execution) order, by session, notebook and
+    owner; a job's record is not history."""
     store = Store(store_url)
     store.add_history_records(
         [_cell("k2-0000002", "a.ipynb"), _cell("k1-0000001", "a.ipynb")], owner="alice"
@@ -195,13 +197,13 @@ def test_notebook_history_round_trips(store_url: str) -> None:
     store.add_history_records([])
     store.add_provenance({**_cell("p1-0000005", "a.ipynb"), "kind": "job"})
 
-    assert ids(store.history_records()) == ["k1-0000001", "k1-0000004", "k2-0000002", "k2-0000003"]
-    assert ids(store.history_records(session="k2")) == ["k2-0000002", "k2-0000003"]
-    assert ids(store.history_records(notebook="a.ipynb", owner="alice")) == [
+    assert _ids(store.history_records()) == ["k1-0000001", "k1-0000004", "k2-0000002", "k2-0000003"]
+    assert _ids(store.history_records(session="k2")) == ["k2-0000002", "k2-0000003"]
+    assert _ids(store.history_records(notebook="a.ipynb", owner="alice")) == [
         "k1-0000001",
         "k2-0000002",
     ]
-    assert ids(store.history_records(owner="bob")) == ["k1-0000004"]
+    assert _ids(store.history_records(owner="bob")) == ["k1-0000004"]
     assert store.history_records(session="k2")[0]["code"] == "x = 2"
     assert store.get_provenance("k2-0000003", owner="alice")["kind"] == "widget"
     store.close()
