@@ -24,7 +24,7 @@ from forgelab.keras import catalog as catalog_module  # noqa: E402
 from forgelab.keras import inference  # noqa: E402
 from forgelab.keras.comm import register_requests  # noqa: E402
 from forgelab.keras.model import build_model  # noqa: E402
-from forgelab.kernel.comm import answer  # noqa: E402
+from forgelab.kernel.comm import answer, register  # noqa: E402
 
 BLOCKS = 19  # 1 input + 2 stem + 19 blocks x 5 layers + 2 head layers = 100 layers
 
@@ -106,7 +106,7 @@ def feedback(document: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    register_requests()
+    register_requests(register)
     # Catalog: cold (introspection; Keras already imported) vs cached on disk.
     cold = [timed(catalog_module.build_catalog) for _ in range(3)]
     catalog_module.catalog(refresh=True)

@@ -109,7 +109,7 @@ def overhead(rounds: int) -> None:
                     with_ipyflow += cell_times(flow, 1)
             inside = recorded.evaluate(
                 "import json, statistics\n"
-                "from forgelab.provenance import recorder\n"
+                "from forgelab.kernel import recorder\n"
                 "r = recorder.current()\n"
                 "print(json.dumps({'median': statistics.median(r.overhead_ms), "
                 "'p90': sorted(r.overhead_ms)[int(len(r.overhead_ms) * 0.9)], "

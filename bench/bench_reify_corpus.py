@@ -51,10 +51,10 @@ from pathlib import Path
 from typing import Any
 
 from forgelab.jobs import serializers
-from forgelab.provenance import history
 from forgelab.provenance.compare import compare
+from forgelab.provenance.errors import ReifyError
 from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, run_notebook
-from forgelab.provenance.reify import ReifyError, reify
+from forgelab.provenance.reify import reify
 from forgelab.provenance.reproduce import ReproductionError, run_pipeline
 from forgelab.store import Store
 
@@ -153,7 +153,7 @@ def bench_notebook(path: Path, targets: list[Target], scratch: Path) -> list[Res
     broken = [f"cell {i + 1}: {c.error}" for i, c in enumerate(cells) if c.status != "ok"]
     store = Store(url)
     try:
-        records = history.load_records(store, session=flushed["session"])
+        records = store.history_records(session=flushed["session"])
     finally:
         store.close()
     per_target_run = (time.perf_counter() - start) / len(targets)

@@ -72,7 +72,6 @@ def recorded_run(
     value is saved for a later comparison (None: none); ``figure_of`` (a 0-based code cell) keeps
     the figure that cell draws as ``headless.FIGURE_NAME``. The scratch folder lives as long as
     the context."""
-    from ..provenance import history
     from ..provenance.headless import run_notebook
     from ..store import Store
 
@@ -86,7 +85,7 @@ def recorded_run(
                 raise RuntimeError(f"the recorder could not store records: {flushed['errors']}")
             store = Store(url)
             try:
-                records = history.load_records(store, session=flushed["session"])
+                records = store.history_records(session=flushed["session"])
             finally:
                 store.close()
             name = keep(results, records)

@@ -50,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
 
 
-def reify_notebook(
+def run_and_reify(
     notebook: str | Path,
     target: str,
     *,
@@ -94,7 +94,7 @@ def reify_notebook(
 
 
 def print_target(summary: dict[str, Any]) -> None:
-    """Say what ``reify_notebook`` wrote (and reproduced)."""
+    """Say what ``run_and_reify`` wrote (and reproduced)."""
     print(
         f"wrote {summary['pipeline']}: {len(summary['operations'])} operation(s) from "
         f"{len(summary['records'])} recorded cell(s)"
@@ -104,7 +104,7 @@ def print_target(summary: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..provenance.reify import ReifyError
+    from ..provenance.errors import ReifyError
     from ..provenance.reproduce import ReproductionError
 
     if (args.target is None) == (args.cell is None):
@@ -116,13 +116,13 @@ def run(args: argparse.Namespace) -> int:
         "allow_network": args.allow_network,
     }
     if args.cell is not None:
-        from .reify_cell import print_cell, reify_notebook_cell
+        from .reify_cell import print_cell, run_and_reify_cell
 
         what, show = f"cell {args.cell}", print_cell
-        make = partial(reify_notebook_cell, args.notebook, args.cell, **options)
+        make = partial(run_and_reify_cell, args.notebook, args.cell, **options)
     else:
         what, show = repr(args.target), print_target
-        make = partial(reify_notebook, args.notebook, args.target, **options)
+        make = partial(run_and_reify, args.notebook, args.target, **options)
     try:
         summary = make()
     except ReifyError as error:

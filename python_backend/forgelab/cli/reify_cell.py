@@ -15,7 +15,7 @@ from . import UsageError
 from ._recorded import print_verdict, recorded_run, write_pipeline
 
 
-def reify_notebook_cell(
+def run_and_reify_cell(
     notebook: str | Path,
     cell: int,
     *,
@@ -75,7 +75,7 @@ def reify_notebook_cell(
 
 
 def print_cell(summary: dict[str, Any]) -> None:
-    """Say what ``reify_notebook_cell`` wrote (and how its output compared)."""
+    """Say what ``run_and_reify_cell`` wrote (and how its output compared)."""
     cell = summary["cell"]
     print(
         f"wrote {summary['pipeline']}: the {summary['output']} of cell {cell}, "

@@ -7,7 +7,12 @@ IPython extension does not import Keras.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+#: ``register(request_type, handler)`` of the kernel's comm; the kernel hands it down, so this
+#: library never imports the kernel extension.
+Register = Callable[[str, Callable[[dict[str, Any]], Any]], None]
 
 
 def _document(request: dict[str, Any]) -> dict[str, Any]:
@@ -67,10 +72,8 @@ def _user_namespace() -> dict[str, Any]:
     return shell.user_ns
 
 
-def register_requests() -> None:
-    """Add the architecture requests to the kernel's ``forgelab`` comm."""
-    from ..kernel.comm import register
-
+def register_requests(register: Register) -> None:
+    """Add the architecture requests to the kernel's ``forgelab`` comm through ``register``."""
     register("arch.catalog", catalog_request)
     register("arch.check", check_request)
     register("arch.codegen", codegen_request)

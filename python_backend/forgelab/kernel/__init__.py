@@ -1,1 +1,2 @@
-"""The IPython extension: ``%load_ext forgelab`` in any IPython kernel."""
+"""What runs in the kernel: the IPython extension (``%load_ext forgelab``), its ``forgelab`` comm
+and the provenance recorder."""

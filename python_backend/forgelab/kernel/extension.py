@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .comm import COMM_TARGET, ForgeLabComm
+from .comm import COMM_TARGET, ForgeLabComm, register
 
 _STATE: dict[int, ForgeLabComm] = {}
 
@@ -27,8 +27,8 @@ def load(ipython: Any) -> None:
     os.environ.setdefault("KERAS_BACKEND", "torch")
     from ..keras.comm import register_requests
 
-    register_requests()
-    from ..provenance import recorder, verify
+    register_requests(register)
+    from . import recorder, verify
 
     recorder.load(ipython)
     verify.register_requests()
@@ -41,7 +41,7 @@ def load(ipython: Any) -> None:
 
 
 def unload(ipython: Any) -> None:
-    from ..provenance import recorder
+    from . import recorder
 
     recorder.unload(ipython)
     manager = _comm_manager(ipython)

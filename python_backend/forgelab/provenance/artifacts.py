@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .. import pipeline as pipelines
+from .errors import ReifyError
 from .files_out import safe_stem, write_new
-from .slicing import ReifyError
 
 
 class UnknownArtifact(LookupError):

@@ -19,7 +19,7 @@ import ast
 import builtins
 from dataclasses import dataclass
 
-from .analysis import analyze
+from ..kernel.analysis import analyze
 
 #: Exceptions that make a ``try`` block an optional import with a fallback.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})

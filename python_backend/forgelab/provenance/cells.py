@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import ReifyError
 from .reify import python_code, reify
-from .slicing import ReifyError, describe
+from .slicing import describe
 
 __all__ = ["CellOutput", "cell_output", "find_cell_record", "reify_cell"]
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .slicing import ReifyError
+from .errors import ReifyError
 
 SUFFIX = ".pipeline.json"
 

@@ -224,7 +224,7 @@ class KernelRun:
         """Wait until the recorder has stored every record; returns its session and count."""
         return self.evaluate(
             "import json as _fl_json\n"
-            "from forgelab.provenance import recorder as _fl_recorder\n"
+            "from forgelab.kernel import recorder as _fl_recorder\n"
             "print(_fl_json.dumps(_fl_recorder.current().flush()))"
         )
 

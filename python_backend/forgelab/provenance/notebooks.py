@@ -10,11 +10,10 @@ import os
 from pathlib import PurePosixPath
 from typing import Any
 
-from . import history
 from .cells import find_cell_record, reify_cell
+from .errors import ReifyError
 from .files_out import safe_stem, tree_path, write_new
 from .reify import reify
-from .slicing import ReifyError
 
 
 def _names_of(root: str | os.PathLike[str], notebook: str) -> set[str]:
@@ -30,7 +29,7 @@ def notebook_records(
     if not notebook:
         raise ReifyError("give the notebook's path, relative to the Jupyter root")
     names = _names_of(root, notebook)
-    return [r for r in history.load_records(store, owner=owner) if r.get("notebook") in names]
+    return [r for r in store.history_records(owner=owner) if r.get("notebook") in names]
 
 
 def _record_of_version(

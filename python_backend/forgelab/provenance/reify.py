@@ -51,13 +51,14 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pipeline as pipelines
+from ..kernel.analysis import NETWORK_MODULES, CellAnalysis, analyze
+from ..kernel.files import file_hash
+from ..kernel.magics import PlainCell, plain_python
 from . import bindings, naming
-from .analysis import NETWORK_MODULES, CellAnalysis, analyze
-from .files import file_hash
-from .magics import PlainCell, plain_python
-from .slicing import ReifyError, Slice, describe, slice_history
+from .errors import ReifyError
+from .slicing import Slice, describe, slice_history
 
-__all__ = ["ReifyError", "reify", "reify_slice"]
+__all__ = ["reify", "reify_slice"]
 
 #: IPython's output and input history: values with no recorded writer.
 _OUTPUT_HISTORY = re.compile(r"^(_+|_\d+|_i+\d*|Out|In|_oh|_ih)$")
@@ -1101,7 +1102,7 @@ def reify(
     """A runnable pipeline document that reproduces ``target`` from the recorded ``records``.
 
     ``records`` are cell and widget records in execution order
-    (:func:`forgelab.provenance.history.load_records`). Raises :class:`ReifyError` when the value
+    (:meth:`forgelab.store.Store.history_records`). Raises :class:`ReifyError` when the value
     cannot be reproduced, with the reason and what to do. With ``allow_network``, cells that get
     data from the network become operations that fetch it again when the pipeline runs (the
     result may differ if the service's data changed), and the files they read or wrote are

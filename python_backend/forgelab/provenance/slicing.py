@@ -13,11 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import ReifyError
 from .naming import cell_label, first_line
-
-
-class ReifyError(ValueError):
-    """A value's history cannot become a pipeline; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

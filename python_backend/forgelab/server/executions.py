@@ -18,7 +18,6 @@ from ..config import ForgeLabConfig
 from ..executions import ExecutionError, Orchestrator
 from ..pipeline import PipelineError
 from ..store import Store, StoreError, default_url
-from ..store.models import JobRow
 from .handlers import ForgeLabHandler
 
 SERVICE_KEY = "forgelab_executions"
@@ -97,7 +96,7 @@ class ExecutionsBaseHandler(ForgeLabHandler):
             raise ExecutionError(f"no execution {execution_id!r}")
         return execution
 
-    def own_job(self, execution_id: str, job_id: str) -> JobRow:
+    def own_job(self, execution_id: str, job_id: str) -> Any:
         """A job of the caller's execution; anything else is answered like a missing job."""
         job = self.orchestrator.store.find_job(execution_id, job_id, owner=self.owner)
         if job is None:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
+from .history import NotebookHistory
 from .migrations import StoreError
 from .models import ArtifactRow, EventRow, ExecutionRow, JobRow, ProvenanceRow
 
@@ -120,7 +121,7 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-class Store:
+class Store(NotebookHistory):
     """Executions, jobs, events, artifacts and provenance records in one SQL database."""
 
     def __init__(self, url: str) -> None:

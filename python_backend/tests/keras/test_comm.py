@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from forgelab.keras.comm import import_request, register_requests
-from forgelab.kernel.comm import answer
+from forgelab.kernel.comm import answer, register
 from jupyter_client.manager import start_new_kernel
 
 from .conftest import EXAMPLES, architecture, layer
@@ -18,7 +18,7 @@ REDSHIFT = json.loads((EXAMPLES / "redshift.arch.json").read_text())
 
 @pytest.fixture(autouse=True)
 def registered() -> None:
-    register_requests()
+    register_requests(register)
 
 
 def test_check_request_answers_shapes() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from forgelab.jobs import serializers
-from forgelab.provenance import history, reify
+from forgelab.provenance import reify
 from forgelab.provenance.compare import compare
 from forgelab.provenance.headless import KernelRun
 from forgelab.provenance.reproduce import run_pipeline
@@ -31,7 +31,7 @@ class RecordingKernel:
         session = self.run.flush()["session"]
         store = Store(self.url)
         try:
-            return history.load_records(store, session=session)
+            return store.history_records(session=session)
         finally:
             store.close()
 

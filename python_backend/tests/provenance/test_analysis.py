@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from forgelab.provenance.analysis import analyze
+from forgelab.kernel.analysis import analyze
 
 
 def test_reads_are_names_used_before_the_cell_binds_them() -> None:

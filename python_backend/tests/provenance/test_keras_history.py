@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from forgelab.cli.reify import reify_notebook
+from forgelab.cli.reify import run_and_reify
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def test_a_keras_model_trained_over_several_cells(tmp_path: Path) -> None:
     ]
     path = tmp_path / "train.ipynb"
     nbformat.write(nb, str(path))
-    summary = reify_notebook(path, "model", run=True)
+    summary = run_and_reify(path, "model", run=True)
     assert summary["reproduced"] is True, summary["detail"]
     doc = json.loads(Path(summary["pipeline"]).read_text())
     code = "\n".join(

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from forgelab import formats
-from forgelab.provenance import history
-from forgelab.provenance.recorder import Recorder
+from forgelab.kernel import writer
+from forgelab.kernel.recorder import Recorder
 from forgelab.store import Store
 from IPython.core.interactiveshell import InteractiveShell
 
@@ -134,7 +134,7 @@ def test_files_read_and_written_with_hashes(shell, recorder, tmp_path: Path) -> 
 def test_forgelab_s_own_cache_is_not_data(shell, recorder, tmp_path: Path, monkeypatch) -> None:
     """The Keras layer catalog cached under ``$FORGELAB_CACHE_DIR`` is read whenever an
     architecture is built: derived by ForgeLab, not an input of the user's work."""
-    from forgelab.provenance import files
+    from forgelab.kernel import files
 
     cache = tmp_path / "cache"
     cache.mkdir()
@@ -154,7 +154,7 @@ def test_records_reach_the_store_in_order_across_sessions(shell, tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'p.db'}"
     sessions = []
     for value in (1, 2):  # two recorders stand for a kernel restarted in the middle
-        rec = Recorder(shell, writer=history.RecordWriter(url))
+        rec = Recorder(shell, writer=writer.RecordWriter(url))
         rec.register()
         try:
             shell.run_cell(f"v = {value}")
@@ -166,10 +166,10 @@ def test_records_reach_the_store_in_order_across_sessions(shell, tmp_path: Path)
         sessions.append(rec.session)
     store = Store(url)
     try:
-        records = history.load_records(store)
-        assert history.sessions(records) == sessions
+        records = store.history_records()
+        assert list(dict.fromkeys(r["session"] for r in records)) == sessions
         assert [r["code"] for r in records] == ["v = 1", "w = v + 1", "v = 2", "w = v + 1"]
-        assert [r["code"] for r in history.load_records(store, session=sessions[1])] == [
+        assert [r["code"] for r in store.history_records(session=sessions[1])] == [
             "v = 2",
             "w = v + 1",
         ]
@@ -214,7 +214,7 @@ def test_a_widget_edit_is_recorded_as_code(shell, recorder) -> None:
 def test_load_ext_records_into_the_store_of_the_environment_and_unload_stops(
     shell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from forgelab.provenance import recorder as recorder_module
+    from forgelab.kernel import recorder as recorder_module
 
     url = f"sqlite:///{tmp_path / 'env.db'}"
     monkeypatch.setenv("FORGELAB_STORE_URL", url)
@@ -228,6 +228,6 @@ def test_load_ext_records_into_the_store_of_the_environment_and_unload_stops(
     shell.run_cell("after = 2")
     store = Store(url)
     try:
-        assert [r["code"] for r in history.load_records(store, session=session)] == ["loaded = 1"]
+        assert [r["code"] for r in store.history_records(session=session)] == ["loaded = 1"]
     finally:
         store.close()

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forgelab.provenance import history
 from forgelab.provenance.headless import KernelRun
 from forgelab.store import Store
 
@@ -36,7 +35,7 @@ class RecordedNotebook:
     def records(self) -> list[dict[str, Any]]:
         store = Store(self.url)
         try:
-            return history.load_records(store)
+            return store.history_records()
         finally:
             store.close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from forgelab.provenance import history, reify
+from forgelab.provenance import ReifyError, reify
 from forgelab.provenance.headless import run_notebook
 from forgelab.store import Store
 
@@ -110,11 +110,11 @@ def test_reifying_the_notebooks_model_gives_the_train_pipeline(tmp_path):
 
     store = Store(url)
     try:
-        records = history.load_records(store, session=session)
+        records = store.history_records(session=session)
     finally:
         store.close()
     # CasJobs and the archive are services: without the option the history is refused.
-    with pytest.raises(reify.ReifyError, match="gets data from the network"):
+    with pytest.raises(ReifyError, match="gets data from the network"):
         reify.reify(records, "model")
     document = reify.reify(records, "model", allow_network=True)
 

@@ -166,3 +166,44 @@ def test_every_store_method_round_trips(store_url: str) -> None:
     assert store.get_artifact("a1") is not None and store.get_provenance("p1") is not None
     assert store.add_event("j3", "e2", "stdout", "still here")["seq"] == 0
     store.close()
+
+
+def _cell(record_id: str, notebook: str, kind: str = "cell") -> dict[str, Any]:
+    session = record_id.rpartition("-")[0]
+    started = f"2026-01-01T00:00:0{record_id[-1]}.000Z"
+    return {
+        "id": record_id,
+        "kind": kind,
+        "startedAt": started,
+        "session": session,
+        "notebook": notebook,
+        "code": f"x = {record_id[-1]}",
+    }
+
+
+def _ids(records: list[dict[str, Any]]) -> list[str]:
+    return [r["id"] for r in records]
+
+
+def test_notebook_history_round_trips(store_url: str) -> None:
+    """Cell and widget records come back in id (execution) order, by session, notebook and
+    owner; a job's record is not history."""
+    store = Store(store_url)
+    store.add_history_records(
+        [_cell("k2-0000002", "a.ipynb"), _cell("k1-0000001", "a.ipynb")], owner="alice"
+    )
+    store.add_history_records([_cell("k2-0000003", "b.ipynb", "widget")], owner="alice")
+    store.add_history_records([_cell("k1-0000004", "a.ipynb")], owner="bob")
+    store.add_history_records([])
+    store.add_provenance({**_cell("p1-0000005", "a.ipynb"), "kind": "job"})
+
+    assert _ids(store.history_records()) == ["k1-0000001", "k1-0000004", "k2-0000002", "k2-0000003"]
+    assert _ids(store.history_records(session="k2")) == ["k2-0000002", "k2-0000003"]
+    assert _ids(store.history_records(notebook="a.ipynb", owner="alice")) == [
+        "k1-0000001",
+        "k2-0000002",
+    ]
+    assert _ids(store.history_records(owner="bob")) == ["k1-0000004"]
+    assert store.history_records(session="k2")[0]["code"] == "x = 2"
+    assert store.get_provenance("k2-0000003", owner="alice")["kind"] == "widget"
+    store.close()

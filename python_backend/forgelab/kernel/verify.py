@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..jobs import serializers
-from .compare import Verdict, compare
+from ..provenance.compare import Verdict, compare
 
 
 def _load_artifact(artifact: Any) -> Any:
@@ -75,7 +75,7 @@ def verify(request: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]
 
 def register_requests() -> None:
     """Answer ``provenance.verify`` on the ``forgelab`` comm of this kernel."""
-    from ..kernel.comm import register
+    from .comm import register
 
     def handle(request: dict[str, Any]) -> dict[str, Any]:
         from IPython import get_ipython

@@ -16,7 +16,7 @@ opens (:mod:`.files`). After the cell, a variable is *written* (gets a new versi
   :mod:`.owners`); the cell then also reads the old version of each name it changed in place;
 * it is a module used through a random-generator call (``np.random.seed``: hidden state).
 
-Records go to the store on a background thread (:class:`~.history.RecordWriter`); nothing is written
+Records go to the store on a background thread (:class:`~.writer.RecordWriter`); nothing is written
 into the notebook. See docs/provenance.md for what cannot be seen and why reify stays safe anyway.
 """
 
@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import now
-from . import history
 from .analysis import RNG_MODULES, CellAnalysis, analyze
 from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
 from .magics import plain_python
 from .owners import sharing
+from .writer import RecordWriter, new_session_id, record_id, store_url
 
 #: Names IPython keeps in the user namespace for itself (history, output cache, helpers).
 _INTERNAL = re.compile(
@@ -73,7 +73,7 @@ class Recorder:
 
     shell: Any
     writer: Any = None
-    session: str = field(default_factory=history.new_session_id)
+    session: str = field(default_factory=new_session_id)
     notebook: str | None = None
     sequence: int = 0
     versions: dict[str, int] = field(default_factory=dict)
@@ -295,7 +295,7 @@ class Recorder:
         record: dict[str, Any] = {
             "format": "forgelab.provenance",
             "version": 1,
-            "id": history.record_id(self.session, self.sequence),
+            "id": record_id(self.session, self.sequence),
             "kind": "cell",
             "session": self.session,
             "cellId": pending.cell_id,
@@ -357,7 +357,7 @@ class Recorder:
         record = {
             "format": "forgelab.provenance",
             "version": 1,
-            "id": history.record_id(self.session, self.sequence),
+            "id": record_id(self.session, self.sequence),
             "kind": "widget",
             "session": self.session,
             "code": code,
@@ -403,7 +403,7 @@ def load(ipython: Any) -> Recorder:
     """Start recording in ``ipython`` (called by ``%load_ext forgelab``)."""
     if id(ipython) in _RECORDERS:
         return _RECORDERS[id(ipython)]
-    recorder = Recorder(ipython, writer=history.RecordWriter(history.store_url()))
+    recorder = Recorder(ipython, writer=RecordWriter(store_url()))
     recorder.register()
     _RECORDERS[id(ipython)] = recorder
     _register_requests()
@@ -426,7 +426,7 @@ def _need() -> Recorder:
 
 
 def _register_requests() -> None:
-    from ..kernel.comm import register
+    from .comm import register
 
     def context(request: dict[str, Any]) -> dict[str, Any]:
         recorder = _need()

@@ -1,8 +1,9 @@
-"""Reading and writing notebook history (cell and widget records) in the store.
+"""Writing notebook history (cell and widget records) to the store, from the kernel.
 
 Record ids are ``<session>-<sequence>`` where a session id starts with its UTC start time, so the
 ids of a store sort in execution order, across kernel restarts too. Records are written by a
-background thread (:class:`RecordWriter`) so that a cell never waits on the database.
+background thread (:class:`RecordWriter`) so that a cell never waits on the database. Reify reads
+them back with :meth:`forgelab.store.Store.history_records`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import insert, select
 
 STORE_ENV = "FORGELAB_STORE_URL"
 #: Seconds the writer waits after a record for more, to store a burst in one transaction.
@@ -76,7 +74,6 @@ class RecordWriter:
 
     def _work(self) -> None:
         from ..store import Store
-        from ..store.models import ProvenanceRow
 
         store: Store | None = None
         while True:
@@ -94,20 +91,7 @@ class RecordWriter:
                 if records:
                     if store is None:
                         store = Store(self.url)
-                    with store.transaction() as s:
-                        s.execute(
-                            insert(ProvenanceRow),
-                            [
-                                {
-                                    "id": r["id"],
-                                    "kind": r["kind"],
-                                    "started_at": r["startedAt"],
-                                    "record": r,
-                                    "owner": self.owner,
-                                }
-                                for r in records
-                            ],
-                        )
+                    store.add_history_records(records, owner=self.owner)
             except Exception as error:  # noqa: BLE001 - a failed write must not stop recording
                 self._errors.append(f"{type(error).__name__}: {error}")
             finally:
@@ -117,32 +101,3 @@ class RecordWriter:
                 if store is not None:
                     store.close()
                 return
-
-
-def load_records(
-    store: Any,
-    *,
-    session: str | None = None,
-    notebook: str | None = None,
-    owner: str | None = None,
-) -> list[dict[str, Any]]:
-    """Cell and widget records in execution order, of one session or notebook (or all), and of
-    one owner when ``owner`` is given (two users' notebooks may have the same path)."""
-    from ..store.models import ProvenanceRow
-
-    query = select(ProvenanceRow.record).where(ProvenanceRow.kind.in_(["cell", "widget"]))
-    if owner is not None:
-        query = query.where(ProvenanceRow.owner == owner)
-    if session:
-        query = query.where(ProvenanceRow.id.like(f"{session}-%"))
-    query = query.order_by(ProvenanceRow.id)
-    with store.transaction() as s:
-        records = [dict(r) for r in s.scalars(query)]
-    if notebook:
-        records = [r for r in records if r.get("notebook") == notebook]
-    return records
-
-
-def sessions(records: Iterable[dict[str, Any]]) -> list[str]:
-    """Session ids in order of first appearance."""
-    return list(dict.fromkeys(r["session"] for r in records if r.get("session")))
