@@ -32,11 +32,13 @@ ARTIST_ITEMS = 64
 PARAMETER_ITEMS = 4096
 
 #: Types whose objects hold parameters, and how to list them: (module, class path, reader).
+#: Keras first: on the torch backend a Keras layer is also a ``torch.nn.Module``, whose
+#: ``parameters()`` wrap the Keras variables an optimizer holds.
 _PARAMETER_HOLDERS: tuple[tuple[str, str, str], ...] = (
-    ("torch", "nn.Module", "parameters"),
-    ("torch", "optim.Optimizer", "param_groups"),
     ("keras", "layers.Layer", "weights"),
     ("keras", "optimizers.Optimizer", "_trainable_variables"),
+    ("torch", "nn.Module", "parameters"),
+    ("torch", "optim.Optimizer", "param_groups"),
 )
 
 

@@ -193,3 +193,22 @@ def test_a_model_and_its_optimizer_train_together(kernel: RecordingKernel, tmp_p
     # Shipped as two ports, the optimizer would have trained a copy of the parameters.
     kernel.reproduce("tweights", tmp_path / "weights")
     kernel.reproduce("tmodel", tmp_path / "model")
+
+
+def test_a_keras_optimizer_shares_its_models_variables(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    # On the torch backend a Keras layer is also a torch module: its Keras variables count.
+    cells(
+        kernel,
+        "import keras\nkeras.utils.set_random_seed(1)\n"
+        "kmodel = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+        "kopt = keras.optimizers.SGD(0.5)\nkopt.build(kmodel.trainable_variables)",
+        "kopt.apply([keras.ops.ones_like(v) for v in kmodel.trainable_variables],"
+        " kmodel.trainable_variables)",
+        "kbias = kmodel.get_weights()[1].tolist()",
+    )
+    made = kernel.records()[-3]
+    shares = {w["name"]: w.get("sharesWith", []) for w in made["writes"]}
+    assert shares["kmodel"] == ["kopt"] and shares["kopt"] == ["kmodel"]
+    kernel.reproduce("kbias", tmp_path)
