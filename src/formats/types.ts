@@ -332,6 +332,10 @@ export interface VariableVersion {
   name: string;
   version: number;
   type?: string;
+  /**
+   * For a write: other variables whose objects share state with this one (a figure's Axes, a model's optimizer); they must not travel as separate copies.
+   */
+  sharesWith?: string[];
 }
 export interface FileAccess {
   path: string;

@@ -26,6 +26,11 @@ SEED_WORDS = frozenset({"seed", "manual_seed", "set_seed", "set_random_seed"})
 #: Top-level packages holding a global random generator that seeding helpers may reset.
 RNG_MODULES = frozenset({"numpy", "random", "torch", "keras", "tensorflow", "jax", "sklearn"})
 
+#: Modules whose functions act on hidden module state, as a random generator's do: pyplot draws on
+#: its *current* figure and axes, so ``plt.hist(...)`` in one cell and ``plt.gcf()`` in the next
+#: are a writer and a reader of ``plt``.
+STATEFUL_MODULES = frozenset({"matplotlib.pyplot"})
+
 #: Modules whose use means data comes from the network (a value built from it cannot be reified).
 NETWORK_MODULES = frozenset(
     {"urllib", "urllib3", "requests", "httpx", "http", "socket", "aiohttp", "ftplib"}

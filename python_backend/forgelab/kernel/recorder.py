@@ -14,7 +14,14 @@ opens (:mod:`.files`). After the cell, a variable is *written* (gets a new versi
 * another name bound to the same object was changed in place (direct alias), or an object that
   shares memory with it or belongs to it (a NumPy view of it, an Axes of its figure:
   :mod:`.owners`); the cell then also reads the old version of each name it changed in place;
-* it is a module used through a random-generator call (``np.random.seed``: hidden state).
+* it is a module used through a random-generator call (``np.random.seed``: hidden state), or
+  a stateful module (:data:`~.analysis.STATEFUL_MODULES`: pyplot) the cell called while pyplot
+  held figures before or after it (the inline backend closes a cell's figures: nothing carries
+  over to the next cell then).
+
+A written object that shares state with other live objects (:func:`.owners.shared_state`: the
+Axes of a figure, the parameters of a model and its optimizer) lists their names in its write's
+``sharesWith``.
 
 Records go to the store on a background thread (:class:`~.writer.RecordWriter`); nothing is written
 into the notebook. See docs/provenance.md for what cannot be seen and why reify stays safe anyway.
@@ -31,11 +38,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import now
-from .analysis import RNG_MODULES, CellAnalysis, analyze
+from .analysis import RNG_MODULES, STATEFUL_MODULES, CellAnalysis, analyze
 from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
 from .magics import plain_python
-from .owners import sharing
+from .owners import shared_state, sharing
 from .writer import RecordWriter, new_session_id, record_id, store_url
 
 #: Names IPython keeps in the user namespace for itself (history, output cache, helpers).
@@ -63,8 +70,16 @@ class _Pending:
     ids: dict[str, int]
     prints: dict[str, Any]
     called: set[str]
+    stateful: set[str]
+    """Stateful modules the cell may call through, when they held state before it ran."""
     watch: FileWatch
     cost: float
+
+
+def _holds_state(module: types.ModuleType) -> bool:
+    """Whether a stateful module holds state a later cell can see: pyplot's open figures."""
+    get_fignums = getattr(module, "get_fignums", None)
+    return bool(get_fignums()) if callable(get_fignums) else True
 
 
 @dataclass
@@ -160,6 +175,20 @@ class Recorder:
             todo.extend(n for n in self.functions[name][0] if n in self.functions)
         return seen
 
+    def _stateful_uses(self, analysis: CellAnalysis | None, called: set[str]) -> set[str]:
+        """Names of stateful modules (pyplot) the cell calls through, or its functions use."""
+        if analysis is None:
+            return set()
+        names = set(analysis.candidates)
+        for fn in called:
+            names |= self.functions[fn][0]
+        ns = self.shell.user_ns
+        return {
+            n
+            for n in names
+            if isinstance(ns.get(n), types.ModuleType) and ns[n].__name__ in STATEFUL_MODULES
+        }
+
     def pre_run_cell(self, info: Any) -> None:
         start = time.perf_counter()
         raw = info.raw_cell or ""
@@ -195,6 +224,7 @@ class Recorder:
                 value = ns.get(name)
                 if name in ids and not isinstance(value, types.ModuleType):
                     prints[name] = fingerprint(value)
+        stateful = {n for n in self._stateful_uses(analysis, called) if _holds_state(ns[n])}
         watch = FileWatch()
         self._pending = _Pending(
             started=now(),
@@ -205,6 +235,7 @@ class Recorder:
             ids=ids,
             prints=prints,
             called=called,
+            stateful=stateful,
             watch=watch,
             cost=time.perf_counter() - start,
         )
@@ -237,6 +268,11 @@ class Recorder:
             for fn in pending.called:
                 rng |= self.functions[fn][2]
             writes |= {n for n in rng if isinstance(ns.get(n), types.ModuleType)}
+            writes |= {
+                n
+                for n in self._stateful_uses(analysis, pending.called)
+                if n in pending.stateful or _holds_state(ns[n])
+            }
             if analysis.seeds:
                 # Seeding helpers (keras.utils.set_random_seed) seed other libraries' generators.
                 writes |= {
@@ -266,12 +302,20 @@ class Recorder:
         deleted = sorted(n for n in pending.ids if n not in after)
         for name in deleted:
             self.functions.pop(name, None)
+        # Written objects that share state with other live ones (a figure and its Axes, a model
+        # and its optimizer): reify must not ship them to one reader as separate copies.
+        shares = shared_state(writes, ns, after)
         write_list = []
         for name in sorted(writes):
             self.versions[name] = self.versions.get(name, 0) + 1
-            write_list.append(
-                {"name": name, "version": self.versions[name], "type": type_label(ns[name])}
-            )
+            write: dict[str, Any] = {
+                "name": name,
+                "version": self.versions[name],
+                "type": type_label(ns[name]),
+            }
+            if name in shares:
+                write["sharesWith"] = shares[name]
+            write_list.append(write)
             if analysis is not None and name in analysis.definitions and name not in in_place:
                 self.functions[name] = (
                     analysis.free_names.get(name, frozenset()),

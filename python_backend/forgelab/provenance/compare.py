@@ -19,7 +19,9 @@ What "equal" means, by kind (libraries are looked up in ``sys.modules``, never i
 - scikit-learn estimators (Pipelines and searches included) by their state: parameters and fitted
   attributes; timings (``mean_fit_time``, ``refit_time_``...) are not state and are left out;
 - statsmodels objects by the state both sides hold, without the ``_cache`` of derived values
-  (results compute and keep derived values on first use, so one side may hold more);
+  (results compute and keep derived values on first use, so one side may hold more) and without
+  scratch buffers (``_tmp_*``: arrays made with ``np.empty`` and overwritten before each use, so
+  they hold uninitialised memory, not state);
 - functions and classes by qualified name (a reified operation nests them in a function, so the
   enclosing ``<locals>`` and the ``__main__`` module are ignored); lambdas also by the constants
   and names their code uses;
@@ -93,6 +95,11 @@ class Stop(Exception):
 #: Values compared with ``==`` (exact types: subclasses such as ``numpy.float64`` or enums are
 #: compared by their own rules).
 _ATOMS = (type(None), bool, int, str, bytes, bytearray, type(Ellipsis), range)
+
+#: statsmodels attributes that are scratch buffers, not state: ``GLM`` keeps ``_tmp_like_exog``,
+#: made with ``np.empty_like`` and overwritten before every use, so its bytes are whatever memory
+#: it was given.
+_SCRATCH = re.compile(r"_tmp_\w*")
 
 #: scikit-learn attributes and ``cv_results_`` keys that are timings, not state.
 _TIMING = re.compile(r"\w*(?:fit|score)_time_?")
@@ -418,7 +425,12 @@ def _statsmodels(walk: Walk, expected: Any, actual: Any, where: str) -> None:
         return
     # Results compute derived values on first use and keep them (``_cache``, and ``summary()``
     # sets ``diagn``...): one side may have more of them, so only what both hold is compared.
-    shared = [k for k in state[0] if k in state[1] and k != "_cache"]
+    # Scratch buffers hold uninitialised memory: a model's state never depends on them.
+    shared = [
+        k
+        for k in state[0]
+        if k in state[1] and k != "_cache" and not (isinstance(k, str) and _SCRATCH.fullmatch(k))
+    ]
     walk.attributes(*({k: s[k] for k in shared} for s in state), where)
 
 

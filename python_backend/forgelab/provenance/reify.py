@@ -9,10 +9,13 @@ Algorithm (docs/provenance.md, "Reify"):
      re-runnable binding whose globals travel too (:mod:`.bindings`): that statement is copied
      into the operations that read ``x`` (modules and code do not travel between jobs); the
      globals of functions a cell defines and uses, or that are carried, are read as well;
-   * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``), or
+   * *fused*: ``x`` is a module whose hidden state the writer changed (``np.random.seed``,
+     ``plt.hist``: pyplot's current figure), or
      the reader changed ``x`` in place together with an object sharing its memory or figure (a
-     view, an Axes): writer and reader must run in one process, so they become one operation;
-     likewise a cell that reads a file an earlier cell wrote is fused with that writer;
+     view, an Axes), or the reader reads two values that share state (``sharesWith``: a figure
+     and its Axes, a model and its optimizer): writer and reader must run in one process, so
+     they become one operation; likewise a cell that reads a file an earlier cell wrote is fused
+     with that writer;
    * *port*: anything else: the writer's operation returns ``x``, the reader's takes it as input.
 
 2. Records joined by fusion form one operation; if grouping made a cycle, the groups on it merge.
@@ -51,7 +54,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pipeline as pipelines
-from ..kernel.analysis import NETWORK_MODULES, CellAnalysis, analyze
+from ..kernel.analysis import NETWORK_MODULES, STATEFUL_MODULES, CellAnalysis, analyze
 from ..kernel.files import file_hash
 from ..kernel.magics import PlainCell, plain_python
 from . import bindings, naming
@@ -232,6 +235,12 @@ class _Reifier:
             name in parsed.analysis.rng or name in parsed.analysis.mutated or parsed.analysis.seeds
         ):
             return "fuse", None
+        if kind.removeprefix("module:") in STATEFUL_MODULES and (
+            name in parsed.analysis.candidates or name not in parsed.analysis.stores
+        ):
+            # The writer drew through pyplot (itself or in a function it called): the reader
+            # sees pyplot's current figure, which lives in the writer's process.
+            return "fuse", None
         statement = self._carried_statement(name, version, writer, frozenset())
         if statement is not None:
             return "carry", statement
@@ -329,6 +338,7 @@ class _Reifier:
                 record, bindings.called_free_names(parsed.tree, parsed.analysis.free_names)
             )
             done: set[str] = set()
+            ports: dict[str, tuple[dict[str, Any], int]] = {}
             while reads:
                 name, version = reads.pop(0)
                 if name in done:
@@ -353,10 +363,16 @@ class _Reifier:
                     if module_import:
                         carried[record["id"]][name] = (-1, module_import, writer["id"])
                 else:
-                    edges.append((writer["id"], record["id"], name, version))
+                    ports[name] = (writer, version)
                 if writer["id"] not in seen:
                     seen[writer["id"]] = writer
                     todo.append(writer)
+            together = self.sharing_ports(ports)
+            for name, (writer, version) in ports.items():
+                if name in together:
+                    self.union(writer["id"], record["id"])
+                else:
+                    edges.append((writer["id"], record["id"], name, version))
         records = sorted(seen.values(), key=lambda r: self.position[r["id"]])
         return records, edges, carried
 
@@ -380,6 +396,25 @@ class _Reifier:
             if self.position[writer["id"]] < here
             and not (self.allow_network and self.network_uses(writer))
         ]
+
+    @staticmethod
+    def sharing_ports(ports: dict[str, tuple[dict[str, Any], int]]) -> set[str]:
+        """Names among a reader's ports whose objects share state with another of its ports.
+
+        Each port is pickled on its own, so a figure and its Axes, or a model and its optimizer,
+        would arrive as copies that no longer share anything: ``opt.step()`` would train a copy
+        of the parameters. The recorder lists, for each write, the live names sharing its state
+        (``sharesWith``); the readers of two such names run with their writers instead.
+        """
+        together: set[str] = set()
+        for name, (writer, version) in ports.items():
+            write = next(
+                (w for w in writer["writes"] if w["name"] == name and w["version"] == version), {}
+            )
+            partners = set(write.get("sharesWith", ())) & ports.keys()
+            if partners:
+                together |= partners | {name}
+        return together
 
     def shared_writes(self, record: dict[str, Any]) -> set[str]:
         """Names whose objects ``record`` changed in place, when it also changed an owner.

@@ -114,6 +114,53 @@ def test_a_figure_built_over_several_cells(kernel: RecordingKernel, tmp_path: Pa
     assert (drawn.axes[0].get_title(), len(drawn.axes[0].lines)) == ("T", 1)
 
 
+def test_a_figure_and_its_axes_read_together_stay_one_drawing(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt",
+        "lfig, lax = plt.subplots(figsize=(5, 3))",
+        "lax.plot([0, 1, 2], [1, 0, 1], label='a')",
+        # Both names in one cell: the legend is drawn on the Axes, the layout on the figure.
+        "lax.legend(loc='upper right')\nlfig.tight_layout()",
+    )
+    shares = {w["name"]: w.get("sharesWith", []) for w in kernel.records()[-1]["writes"]}
+    assert "lfig" in shares["lax"] and "lax" in shares["lfig"]
+    figure = run(kernel.reproduce("lfig", tmp_path / "fig"), tmp_path / "fig-run")
+    assert figure.axes[0].get_legend() is not None
+    kernel.reproduce("lax", tmp_path / "ax")
+
+
+def test_pyplot_current_figure_is_state_shared_by_cells(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    cells(
+        kernel,
+        "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt",
+        "plt.figure(figsize=(4, 3))\nph_counts, ph_edges, _ = plt.hist([1.0, 2.0, 2.5], bins=3)",
+        "plt.plot([1, 2], [1, 2], 'k.-')\nplt.title('drawn in the next cell')",
+        "ph_fig = plt.gcf()",
+    )
+    assert "plt" in latest_writes(kernel)
+    doc = kernel.reproduce("ph_fig", tmp_path / "gcf")
+    assert len(operations(doc)) == 1
+    # The inline backend closes each cell's figures: nothing carries over, nothing is fused.
+    cells(
+        kernel,
+        "%matplotlib inline\nplt.close('all')",
+        "plt.plot([1, 2])",
+        "plt.plot([3, 1]); plt.title('b')",
+    )
+    try:
+        assert "plt" not in latest_writes(kernel)
+        record = kernel.records()[-1]
+        drawn = run(reify_cell(kernel.records(), record), tmp_path / "inline")
+        assert (drawn.axes[0].get_title(), len(drawn.axes[0].lines)) == ("b", 1)
+    finally:
+        cells(kernel, "matplotlib.use('agg')")
+
+
 def test_paths_computed_at_run_time(kernel: RecordingKernel, tmp_path: Path) -> None:
     (kernel.folder / "cdata").mkdir()
     (kernel.folder / "cdata" / "x.csv").write_text("a\n1\n2\n")

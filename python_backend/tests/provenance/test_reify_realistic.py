@@ -174,3 +174,41 @@ def test_a_value_bound_again_later_in_its_operation_is_kept(
     doc = kernel.reproduce("kz", tmp_path)
     fused = next(op for op in operations(doc).values() if "kx = np.random.rand() +" in str(op))
     assert sorted(p["name"] for p in fused["operation"]["outputs"]) == ["kx", "kx_v1"]
+
+
+def test_a_model_and_its_optimizer_train_together(kernel: RecordingKernel, tmp_path: Path) -> None:
+    cells(
+        kernel,
+        "import torch\ntorch.manual_seed(0)\ntmodel = torch.nn.Linear(2, 1)\n"
+        "topt = torch.optim.SGD(tmodel.parameters(), lr=0.1)\ntx = torch.randn(8, 2)",
+        "for _ in range(5):\n    topt.zero_grad()\n    tloss = tmodel(tx).pow(2).mean()\n"
+        "    tloss.backward()\n    topt.step()",
+        "tweights = tmodel.weight.detach().clone()",
+    )
+    made, trained = kernel.records()[-3:-1]
+    shares = {w["name"]: w.get("sharesWith", []) for w in made["writes"]}
+    assert shares["tmodel"] == ["topt"] and shares["topt"] == ["tmodel"]
+    # The optimizer stepped the module's own parameters: the module changed too.
+    assert "tmodel" in {w["name"] for w in trained["writes"]}
+    # Shipped as two ports, the optimizer would have trained a copy of the parameters.
+    kernel.reproduce("tweights", tmp_path / "weights")
+    kernel.reproduce("tmodel", tmp_path / "model")
+
+
+def test_a_keras_optimizer_shares_its_models_variables(
+    kernel: RecordingKernel, tmp_path: Path
+) -> None:
+    # On the torch backend a Keras layer is also a torch module: its Keras variables count.
+    cells(
+        kernel,
+        "import keras\nkeras.utils.set_random_seed(1)\n"
+        "kmodel = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+        "kopt = keras.optimizers.SGD(0.5)\nkopt.build(kmodel.trainable_variables)",
+        "kopt.apply([keras.ops.ones_like(v) for v in kmodel.trainable_variables],"
+        " kmodel.trainable_variables)",
+        "kbias = kmodel.get_weights()[1].tolist()",
+    )
+    made = kernel.records()[-3]
+    shares = {w["name"]: w.get("sharesWith", []) for w in made["writes"]}
+    assert shares["kmodel"] == ["kopt"] and shares["kopt"] == ["kmodel"]
+    kernel.reproduce("kbias", tmp_path)

@@ -95,6 +95,19 @@ def ols(shift: float = 0.0, touch: bool = False) -> Any:
     return results
 
 
+def glm(shift: float = 0.0, scribble: bool = False) -> Any:
+    """A fitted logit GLM; ``scribble`` fills its scratch buffer as other memory would."""
+    import statsmodels.api as sm
+
+    x = sm.add_constant(np.linspace(-2.0, 2.0, 12))
+    y = np.array([0, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1], dtype=float)
+    x[4, 1] += shift
+    results = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+    if scribble:  # the model's np.empty_like buffer holds whatever memory it was given
+        results.model._tmp_like_exog[...] = 4.67e-310
+    return results
+
+
 def module(bump: float = 0.0) -> Any:
     import torch
 
@@ -144,6 +157,8 @@ EQUAL: dict[str, Callable[[], tuple[Any, Any]]] = {
     # fitted twice: cv_results_ timings and refit_time_ differ, and are not state
     "GridSearchCV": lambda: (grid_search(), grid_search()),
     "statsmodels OLS": lambda: (ols(touch=True), ols()),
+    # scratch buffers (_tmp_*) hold uninitialised memory, not state
+    "statsmodels GLM": lambda: (glm(scribble=True), glm()),
     "torch tensor": lambda: (tensor(3.0), tensor(3.0)),
     "torch module": lambda: (module(), copied(module())),
     "keras model": lambda: (keras_model(), keras_model()),
@@ -209,6 +224,11 @@ DIFFERENT: dict[str, tuple[Callable[[], tuple[Any, Any]], list[str]]] = {
         ["value.param_grid['alpha'][1]: expected 1.0, got 2.0"],
     ),
     "statsmodels OLS": (lambda: (ols(), ols(shift=1.0)), ["value._results.params"]),
+    # the scratch buffer is left out, the data and fit are not
+    "statsmodels GLM": (
+        lambda: (glm(scribble=True), glm(shift=0.5)),
+        ["value._results.params: 2 of 2 elements differ"],
+    ),
     "torch tensor": (lambda: (tensor(3.0), tensor(4.0)), ["Mismatched elements: 1 / 3"]),
     "torch module": (
         lambda: (module(), module(bump=1.0)),
