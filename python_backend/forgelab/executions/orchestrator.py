@@ -29,17 +29,15 @@ from ..adapters.compute.base import ComputeAdapter, JobOutcome, JobSpec
 from ..adapters.registry import AdapterUnavailable, load_class
 from ..adapters.storage.base import StorageAdapter
 from ..jobs import codegen
+from ..paths import inside_root
 from ..store import Store, now
 from ..store.store import FINAL_JOB_STATES
+from .errors import ExecutionError, ExecutionNotFound
 from .ids import new_id
 
 Listener = Callable[[dict[str, Any]], None]
 EVENT_KINDS = frozenset({"stdout", "stderr", "progress", "figure", "image", "metric", "status"})
 INTERRUPTED = "interrupted by a server restart while it ran; resume the execution to run it again"
-
-
-class ExecutionError(ValueError):
-    """A request the orchestrator cannot follow (unknown execution, adapter, state)."""
 
 
 class Orchestrator:
@@ -140,8 +138,8 @@ class Orchestrator:
         """Read a pipeline file (relative to the root, which it may not leave)."""
         if not isinstance(path, str) or "\x00" in path:
             raise ExecutionError(f"{path!r} is not a file path: give the pipeline file's path")
-        full = (self.root / path).resolve()
-        if self.confine and self.root not in full.parents:
+        full = inside_root(self.root, path) if self.confine else (self.root / path).resolve()
+        if full is None:
             raise ExecutionError(f"{path}: the pipeline must be inside {self.root}")
         if not full.is_file():
             raise ExecutionError(f"{path}: no such pipeline file under {self.root}")
@@ -232,10 +230,10 @@ class Orchestrator:
             for where, value in named:
                 if not isinstance(value, str) or "\x00" in value:
                     problem = "is not a file path"
+                elif inside_root(self.root, base / value) is None:
+                    problem = f"is outside {self.root} (links followed)"
                 else:
-                    full = (base / value).resolve()
-                    inside = full == self.root or self.root in full.parents
-                    problem = None if inside else f"is outside {self.root} (links followed)"
+                    problem = None
                 if problem:
                     issues.append(
                         pipelines.PipelineIssue(
@@ -255,7 +253,7 @@ class Orchestrator:
     def get(self, execution_id: str) -> dict[str, Any]:
         execution = self.store.get_execution(execution_id)
         if execution is None:
-            raise ExecutionError(f"no execution {execution_id!r}")
+            raise ExecutionNotFound(f"no execution {execution_id!r}")
         return execution
 
     async def wait(self, execution_id: str) -> dict[str, Any]:
@@ -662,7 +660,7 @@ class Orchestrator:
     async def cancel_job(self, execution_id: str, job_id: str) -> dict[str, Any]:
         job = self.store.job_row(job_id)
         if job is None or job.execution_id != execution_id:
-            raise ExecutionError(f"no job {job_id!r} in execution {execution_id!r}")
+            raise ExecutionNotFound(f"no job {job_id!r} in execution {execution_id!r}")
         await self._cancel_job(execution_id, job_id, job.status)
         return self.get(execution_id)
 

@@ -14,11 +14,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .. import pipeline as pipelines
+from ..errors import NotFound
 from .files_out import safe_stem, write_new
 from .slicing import ReifyError
 
 
-class UnknownArtifact(LookupError):
+class UnknownArtifact(NotFound):
     """No artifact has the id asked for."""
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
-from .migrations import StoreError
+from .errors import StoreError
 from .models import ArtifactRow, EventRow, ExecutionRow, JobRow, ProvenanceRow
 
 FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled", "skipped"})
