@@ -12,8 +12,8 @@ from typing import Any
 
 from ..errors import NotFound
 from ..executions import ExecutionError
+from ..executions.pipeline import PipelineError
 from ..formats import FormatError
-from ..pipeline import PipelineError
 from ..provenance import ReifyError
 from ..store import StoreError
 

@@ -50,39 +50,25 @@ class ProvenanceReifyHandler(ForgeLabHandler):
         target = _optional(body, "target", str)
         cell = _optional(body, "cell", str)
         record = _optional(body, "record", str)
-        allow_network = bool(_optional(body, "allowNetwork", bool))
+        common = {
+            "session": _optional(body, "session", str),
+            "lift_constants": bool(_optional(body, "lift", bool)),
+            "allow_network": bool(_optional(body, "allowNetwork", bool)),
+            "path": _optional(body, "path", str),
+            "owner": self.owner,
+        }
         root = str(self.service.root)
         if notebook and not target and (cell or record):
             answer = reify_notebook_cell(
-                self.store,
-                root,
-                notebook,
-                cell=cell,
-                record=record,
-                session=_optional(body, "session", str),
-                lift_constants=bool(_optional(body, "lift", bool)),
-                allow_network=allow_network,
-                path=_optional(body, "path", str),
-                owner=self.owner,
+                self.store, root, notebook, cell=cell, record=record, **common
             )
-            self.write_json(answer, 201)
-            return
-        if not notebook or not target:
+        elif not notebook or not target:
             raise tornado.web.HTTPError(
                 400, "'notebook' and one of 'target', 'cell' or 'record' are required"
             )
-        answer = reify_notebook(
-            self.store,
-            root,
-            notebook,
-            target,
-            version=_optional(body, "version", int),
-            session=_optional(body, "session", str),
-            lift_constants=bool(_optional(body, "lift", bool)),
-            allow_network=allow_network,
-            path=_optional(body, "path", str),
-            owner=self.owner,
-        )
+        else:
+            version = _optional(body, "version", int)
+            answer = reify_notebook(self.store, root, notebook, target, version=version, **common)
         self.write_json(answer, 201)
 
 
