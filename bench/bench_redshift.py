@@ -36,7 +36,7 @@ def _operations():
 
 def main(galaxies: int = 1000, epochs: int = 5) -> dict[str, object]:
     from forgelab.examples.redshift.sky import Sky
-    from forgelab.testing.sky_server import SkyServer
+    from forgelab.examples.redshift.sky_server import SkyServer
 
     ops = _operations()
     times: dict[str, float] = {}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..formats import FormatError
-from ..store.migrations import StoreError
+from ..store.errors import StoreError
 
 SUBCOMMANDS: tuple[str, ...] = (
     "status",

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--galaxies must be at least 1, not {args.galaxies}")
     from ..examples.redshift.offline import locations
     from ..examples.redshift.sky import Sky
-    from ..testing.sky_server import SkyServer
+    from ..examples.redshift.sky_server import SkyServer
 
     sky_dir, frames = locations(args.root, args.galaxies, args.seed)
     sky = Sky(sky_dir, args.galaxies, args.seed)

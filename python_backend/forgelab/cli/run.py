@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..executions import ExecutionError, Orchestrator
-from ..pipeline import PipelineError
+from ..executions.pipeline import PipelineError
 from . import UsageError
 from ._common import add_store_argument, open_store
 

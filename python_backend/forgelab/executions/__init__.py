@@ -4,6 +4,7 @@
 recovery after a restart); compute adapters only run jobs; job code only computes.
 """
 
-from .orchestrator import ExecutionError, Orchestrator
+from .errors import ExecutionError, ExecutionNotFound
+from .orchestrator import Orchestrator
 
-__all__ = ["ExecutionError", "Orchestrator"]
+__all__ = ["ExecutionError", "ExecutionNotFound", "Orchestrator"]

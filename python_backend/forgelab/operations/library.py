@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..paths import inside_root
 from . import static
 
 #: Directories never searched for operations.
@@ -87,14 +88,13 @@ def workspace_operations(
     operations: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     root = Path(root)
-    real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")]
         for filename in sorted(filenames):
             if not filename.endswith(".py"):
                 continue
             file = Path(dirpath) / filename
-            if real_root not in file.resolve().parents:
+            if inside_root(root, file.absolute()) is None:
                 continue
             try:
                 for op in load_file(file):

@@ -9,32 +9,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import Any
 
-from .. import pipeline as pipelines
+from ..errors import NotFound
+from ..executions import pipeline as pipelines
+from ..executions.graph import upstream
 from .errors import ReifyError
 from .files_out import safe_stem, write_new
 
 
-class UnknownArtifact(LookupError):
+class UnknownArtifact(NotFound):
     """No artifact has the id asked for."""
-
-
-def upstream(doc: dict[str, Any], node: str) -> set[str]:
-    """``node`` and the ids of every node it depends on through connections."""
-    feeding: dict[str, set[str]] = defaultdict(set)
-    for link in doc.get("connections", []):
-        feeding[link["target"]["node"]].add(link["source"]["node"])
-    seen = {node}
-    todo = [node]
-    while todo:
-        for source in feeding[todo.pop()]:
-            if source not in seen:
-                seen.add(source)
-                todo.append(source)
-    return seen
 
 
 def artifact_pipeline(store: Any, artifact_id: str, *, owner: str | None = None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..paths import inside_root
 from .errors import ReifyError
 
 SUFFIX = ".pipeline.json"
@@ -26,8 +27,8 @@ def tree_path(root: str | os.PathLike[str], path: str) -> Path:
             f"path {path!r} must be relative to the Jupyter root and stay inside it "
             "(no leading '/', no '..')"
         )
-    resolved = (base / relative).resolve()
-    if resolved != base and base not in resolved.parents:
+    resolved = inside_root(base, relative)
+    if resolved is None:
         raise ReifyError(f"path {path!r} leaves the Jupyter root")
     return resolved
 

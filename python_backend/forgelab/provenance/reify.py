@@ -28,7 +28,7 @@ Algorithm (docs/provenance.md, "Reify"):
    path computed at run time is served from the parameter by ``forgelab.jobs.file_inputs``). With
    ``lift_constants``, a top-level ``x = <literal>`` becomes a keyword-only attribute, and
    ``metadata.reifiedFrom`` says which were lifted and why others were not.
-4. The document is checked with :func:`forgelab.pipeline.validate` before it is returned.
+4. The document is checked with :func:`forgelab.executions.pipeline.validate` before it is returned.
 
 Whatever cannot be reproduced (an errored or interrupted cell, a deleted or changed input file,
 data from the network, a magic or shell line whose result is needed: :mod:`.magics`) raises
@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .. import pipeline as pipelines
+from ..executions import pipeline as pipelines
 from ..kernel.analysis import NETWORK_MODULES, STATEFUL_MODULES, CellAnalysis, analyze
 from ..kernel.files import file_hash
 from ..kernel.magics import PlainCell, plain_python

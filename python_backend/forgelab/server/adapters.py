@@ -6,10 +6,10 @@ import tornado
 
 from ..adapters.registry import describe_adapters
 from ..adapters.storage.base import public_config
-from .executions import ExecutionsBaseHandler
+from .handlers import ForgeLabHandler
 
 
-class AdaptersHandler(ExecutionsBaseHandler):
+class AdaptersHandler(ForgeLabHandler):
     """``GET adapters``: each adapter with its configSchema, availability and masked config."""
 
     @tornado.web.authenticated
@@ -32,7 +32,7 @@ class AdaptersHandler(ExecutionsBaseHandler):
         self.write_json({**described, "defaults": defaults})
 
 
-class AdapterTestHandler(ExecutionsBaseHandler):
+class AdapterTestHandler(ForgeLabHandler):
     """``POST adapters/{kind}/{name}/test`` → ``{"ok", "message"}``."""
 
     @tornado.web.authenticated

@@ -8,9 +8,8 @@ from urllib.parse import quote
 import tornado
 
 from ..adapters.storage.base import StorageKeyError
-from ..executions import ExecutionError
 from ..jobs.serializers import EXTENSIONS
-from .executions import ExecutionsBaseHandler
+from .handlers import ForgeLabHandler
 
 CHUNK = 1024 * 1024
 
@@ -25,35 +24,27 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-class ArtifactsHandler(ExecutionsBaseHandler):
+class ArtifactsHandler(ForgeLabHandler):
     """``GET artifacts?execution=``."""
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        artifacts = self.orchestrator.store.list_artifacts(
+        artifacts = self.store.list_artifacts(
             execution=self.get_argument("execution", None), owner=self.owner
         )
         self.write_json({"artifacts": artifacts})
 
 
-class ArtifactHandler(ExecutionsBaseHandler):
+class ArtifactHandler(ForgeLabHandler):
     """``GET artifacts/{id}``, ``artifacts/{id}/download``, ``artifacts/{id}/provenance``."""
-
-    def _artifact(self, artifact_id: str) -> dict:
-        artifact = self.orchestrator.store.get_artifact(artifact_id, owner=self.owner)
-        if artifact is None:
-            raise ExecutionError(f"no artifact {artifact_id!r}")
-        return artifact
 
     @tornado.web.authenticated
     async def get(self, artifact_id: str, action: str | None = None) -> None:
-        artifact = self._artifact(artifact_id)
+        artifact = self.own_artifact(artifact_id)
         if action is None:
             self.write_json(artifact)
         elif action == "provenance":
-            self.write_json(
-                {"records": self.orchestrator.store.provenance_chain(artifact_id, owner=self.owner)}
-            )
+            self.write_json({"records": self.store.provenance_chain(artifact_id, owner=self.owner)})
         else:
             await self._download(artifact)
 

@@ -15,7 +15,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 
 from ..environment import user_name
-from .executions import SERVICE_KEY
+from .service import SERVICE_KEY
 
 
 class EventsSocket(WebSocketMixin, tornado.websocket.WebSocketHandler, JupyterHandler):
@@ -29,10 +29,9 @@ class EventsSocket(WebSocketMixin, tornado.websocket.WebSocketHandler, JupyterHa
                 403, "ForgeLab's event stream requires an authenticated user"
             )
         self.execution_id = self.get_argument("execution")
-        service = self.settings[SERVICE_KEY]
         # Another user's execution is refused exactly like one that does not exist.
         owner = user_name(self.current_user)
-        if service.orchestrator().store.get_execution(self.execution_id, owner=owner) is None:
+        if self.settings[SERVICE_KEY].store.get_execution(self.execution_id, owner=owner) is None:
             raise tornado.web.HTTPError(404, f"no execution {self.execution_id!r}")
         await super().get(*args, **kwargs)
 

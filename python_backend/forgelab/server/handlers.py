@@ -1,9 +1,10 @@
-"""Handlers shared by every ForgeLab endpoint, and the status endpoint.
+"""The base of every ForgeLab REST handler, and the status endpoint.
 
-Handlers stay thin: authenticate, parse, call a manager, serialise. Every ForgeLab handler
+Handlers stay thin: authenticate, parse, call the service, serialise. Every ForgeLab handler
 derives from :class:`ForgeLabHandler`, which requires Jupyter's authentication (and XSRF for
-unsafe methods, through :class:`jupyter_server.base.handlers.APIHandler`) and turns ForgeLab's
-own errors into JSON answers a user can read.
+unsafe methods, through :class:`jupyter_server.base.handlers.APIHandler`), gives the service,
+the store and the caller's name, and answers ForgeLab's errors through the one table of
+:mod:`.errors`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,54 @@ import tornado
 from jupyter_server.base.handlers import APIHandler
 
 from .. import environment
-from ..formats import FormatError
-from ..store.migrations import StoreError
+from ..errors import NotFound
+from ..executions import ExecutionNotFound, Orchestrator
+from ..store import Store
+from .errors import answer
+from .service import SERVICE_KEY, ForgeLabService
 
 
 class ForgeLabHandler(APIHandler):
     """Base of all ForgeLab REST handlers."""
+
+    @property
+    def service(self) -> ForgeLabService:
+        return self.settings[SERVICE_KEY]
+
+    @property
+    def store(self) -> Store:
+        return self.service.store
+
+    @property
+    def orchestrator(self) -> Orchestrator:
+        """Built on first use: only handlers that run or stop pipelines ask for it."""
+        return self.service.orchestrator()
+
+    @property
+    def owner(self) -> str:
+        """Whose records this request sees and makes (:func:`forgelab.environment.user_name`)."""
+        return environment.user_name(self.current_user)
+
+    def own_execution(self, execution_id: str) -> dict[str, Any]:
+        """The caller's execution; another user's is answered exactly like a missing one."""
+        execution = self.store.get_execution(execution_id, owner=self.owner)
+        if execution is None:
+            raise ExecutionNotFound(f"no execution {execution_id!r}")
+        return execution
+
+    def own_job(self, execution_id: str, job_id: str) -> Any:
+        """A job of the caller's execution; anything else is answered like a missing job."""
+        job = self.store.find_job(execution_id, job_id, owner=self.owner)
+        if job is None:
+            raise ExecutionNotFound(f"no job {job_id!r} in execution {execution_id!r}")
+        return job
+
+    def own_artifact(self, artifact_id: str) -> dict[str, Any]:
+        """The caller's artifact; another user's is answered exactly like a missing one."""
+        artifact = self.store.get_artifact(artifact_id, owner=self.owner)
+        if artifact is None:
+            raise NotFound(f"no artifact {artifact_id!r}")
+        return artifact
 
     def write_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -33,19 +76,26 @@ class ForgeLabHandler(APIHandler):
         except json.JSONDecodeError as error:
             raise tornado.web.HTTPError(400, f"Request body is not valid JSON: {error}") from None
 
+    def read_object(self, *, optional: bool = False) -> dict[str, Any]:
+        """The body as a JSON object (``{}`` for no body when ``optional``); else a 400."""
+        body = self.read_json()
+        if optional and not body:
+            return {}
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400, "expected a JSON object as the request body")
+        return body
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, FormatError):
-            self.set_status(400)
-            self.finish(json.dumps({"message": str(exc), "format": exc.to_json()}))
+        known = answer(exc)
+        if known is None:
+            super().write_error(status_code, **kwargs)
             return
-        if isinstance(exc, StoreError):
-            # The database is down or too new: the server is fine, the service is not available.
+        status, body = known
+        if status >= 500:
             self.log.error("ForgeLab store unavailable: %s", exc)
-            self.set_status(503)
-            self.finish(json.dumps({"message": str(exc)}))
-            return
-        super().write_error(status_code, **kwargs)
+        self.set_status(status)
+        self.finish(json.dumps(body))
 
 
 class StatusHandler(ForgeLabHandler):

@@ -15,10 +15,11 @@ from ..operations.library import (
     load_file,
     workspace_operations,
 )
-from .executions import ExecutionsBaseHandler
+from ..paths import inside_root
+from .handlers import ForgeLabHandler
 
 
-class OperationsHandler(ExecutionsBaseHandler):
+class OperationsHandler(ForgeLabHandler):
     """``GET operations`` (all) or ``GET operations?path=dir/file.py`` (one workspace file)."""
 
     @tornado.web.authenticated
@@ -27,8 +28,8 @@ class OperationsHandler(ExecutionsBaseHandler):
         path = self.get_argument("path", None)
         loop = asyncio.get_running_loop()
         if path:
-            full = (root / path).resolve()
-            if root not in full.parents:
+            full = inside_root(root, path)
+            if full is None:
                 raise tornado.web.HTTPError(400, f"{path} is outside the Jupyter root")
             try:
                 operations = await loop.run_in_executor(None, load_file, full)
@@ -44,7 +45,7 @@ class OperationsHandler(ExecutionsBaseHandler):
         self.write_json({"operations": builtin_operations() + found, "errors": errors})
 
 
-class IntrospectHandler(ExecutionsBaseHandler):
+class IntrospectHandler(ForgeLabHandler):
     """``POST operations/introspect`` body ``{"code": str, "function"?: str}`` → Operation JSON.
 
     Code that does not define an operation gets 400 ``{"message", "line"}``: the syntax or

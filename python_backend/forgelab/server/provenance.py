@@ -1,42 +1,17 @@
-"""REST handlers for notebook provenance and reify (logic in :mod:`forgelab.provenance`)."""
+"""REST handlers for notebook provenance and reify (logic in :mod:`forgelab.provenance`).
+
+They read the store and write files; none runs a pipeline, so none builds the orchestrator.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import tornado
 
-from ..provenance import ReifyError
-from ..provenance.artifacts import UnknownArtifact, reify_artifact
+from ..provenance.artifacts import reify_artifact
 from ..provenance.notebooks import notebook_records, reify_notebook, reify_notebook_cell
-from .executions import ExecutionsBaseHandler
-
-
-class ProvenanceBaseHandler(ExecutionsBaseHandler):
-    """A value that cannot be reified is a 400 with the reason; an unknown artifact a 404."""
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, ReifyError):
-            self.set_status(400)
-            self.finish(json.dumps({"message": str(exc), "issues": [{"message": str(exc)}]}))
-            return
-        if isinstance(exc, UnknownArtifact):
-            self.set_status(404)
-            self.finish(json.dumps({"message": str(exc.args[0])}))
-            return
-        super().write_error(status_code, **kwargs)
-
-    def body(self) -> dict[str, Any]:
-        body = self.read_json()
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "expected a JSON object as the request body")
-        return body
-
-    @property
-    def root(self) -> str:
-        return str(self.service.root)
+from .handlers import ForgeLabHandler
 
 
 def _optional(body: dict[str, Any], key: str, kind: type) -> Any:
@@ -48,17 +23,17 @@ def _optional(body: dict[str, Any], key: str, kind: type) -> Any:
     return value
 
 
-class ProvenanceRecordsHandler(ProvenanceBaseHandler):
+class ProvenanceRecordsHandler(ForgeLabHandler):
     """``GET provenance/records?notebook=PATH``: the notebook's records, all sessions in order."""
 
     @tornado.web.authenticated
     async def get(self) -> None:
         notebook = self.get_argument("notebook", "")
-        records = notebook_records(self.orchestrator.store, self.root, notebook, owner=self.owner)
+        records = notebook_records(self.store, str(self.service.root), notebook, owner=self.owner)
         self.write_json({"notebook": notebook, "records": records})
 
 
-class ProvenanceReifyHandler(ProvenanceBaseHandler):
+class ProvenanceReifyHandler(ForgeLabHandler):
     """``POST provenance/reify``: write a notebook variable's history as a pipeline file.
 
     Body ``{"notebook", "target", "version"?, "session"?, "lift", "allowNetwork"?, "path"?}``;
@@ -70,68 +45,44 @@ class ProvenanceReifyHandler(ProvenanceBaseHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.body()
+        body = self.read_object()
         notebook = _optional(body, "notebook", str)
         target = _optional(body, "target", str)
         cell = _optional(body, "cell", str)
         record = _optional(body, "record", str)
-        allow_network = bool(_optional(body, "allowNetwork", bool))
+        common = {
+            "session": _optional(body, "session", str),
+            "lift_constants": bool(_optional(body, "lift", bool)),
+            "allow_network": bool(_optional(body, "allowNetwork", bool)),
+            "path": _optional(body, "path", str),
+            "owner": self.owner,
+        }
+        root = str(self.service.root)
         if notebook and not target and (cell or record):
             answer = reify_notebook_cell(
-                self.orchestrator.store,
-                self.root,
-                notebook,
-                cell=cell,
-                record=record,
-                session=_optional(body, "session", str),
-                lift_constants=bool(_optional(body, "lift", bool)),
-                allow_network=allow_network,
-                path=_optional(body, "path", str),
-                owner=self.owner,
+                self.store, root, notebook, cell=cell, record=record, **common
             )
-            self.write_json(answer, 201)
-            return
-        if not notebook or not target:
+        elif not notebook or not target:
             raise tornado.web.HTTPError(
                 400, "'notebook' and one of 'target', 'cell' or 'record' are required"
             )
-        answer = reify_notebook(
-            self.orchestrator.store,
-            self.root,
-            notebook,
-            target,
-            version=_optional(body, "version", int),
-            session=_optional(body, "session", str),
-            lift_constants=bool(_optional(body, "lift", bool)),
-            allow_network=allow_network,
-            path=_optional(body, "path", str),
-            owner=self.owner,
-        )
+        else:
+            version = _optional(body, "version", int)
+            answer = reify_notebook(self.store, root, notebook, target, version=version, **common)
         self.write_json(answer, 201)
 
 
-class ArtifactReifyHandler(ProvenanceBaseHandler):
+class ArtifactReifyHandler(ForgeLabHandler):
     """``POST artifacts/{id}/reify`` ``{"path"?}``: the pipeline that produced an artifact."""
 
     @tornado.web.authenticated
     async def post(self, artifact_id: str) -> None:
-        body = self.read_json() or {}
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "expected a JSON object as the request body")
+        body = self.read_object(optional=True)
         answer = reify_artifact(
-            self.orchestrator.store,
-            self.root,
+            self.store,
+            str(self.service.root),
             artifact_id,
             path=_optional(body, "path", str),
             owner=self.owner,
         )
         self.write_json(answer, 201)
-
-
-def provenance_handlers(ident: str) -> list[tuple[str, type]]:
-    """Routes of this module (``ident`` matches an id in a route)."""
-    return [
-        ("provenance/records", ProvenanceRecordsHandler),
-        ("provenance/reify", ProvenanceReifyHandler),
-        (f"artifacts/{ident}/reify", ArtifactReifyHandler),
-    ]

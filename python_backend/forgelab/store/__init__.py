@@ -6,7 +6,7 @@ killed server loses nothing it had already reported. The schema is a chain of Al
 (:mod:`.migrations`): opening a store upgrades it, and a store newer than this code is refused.
 """
 
-from .migrations import StoreError
+from .errors import StoreError
 from .store import Store, default_url, now
 
 __all__ = ["Store", "StoreError", "default_url", "now"]

@@ -22,8 +22,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
+from .errors import StoreError
 from .history import NotebookHistory
-from .migrations import StoreError
 from .models import ArtifactRow, EventRow, ExecutionRow, JobRow, ProvenanceRow
 
 FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled", "skipped"})

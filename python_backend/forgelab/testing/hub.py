@@ -5,8 +5,8 @@ authenticator for a fixed set of users and ``SimpleLocalProcessSpawner`` (each u
 ``jupyterhub-singleuser`` server is a separate process with its own HOME under the deployment's
 directory). All users' servers get one ForgeLab store (``FORGELAB_STORE_URL``): an SQLite file in
 the deployment's directory unless a URL (PostgreSQL) is given. The ForgeLab part of the hub's
-configuration is ``examples/deploy/jupyterhub_config.py``, loaded as is, so the documented
-example is what runs here.
+configuration is a file given to it (the tests give ``examples/deploy/jupyterhub_config.py``),
+loaded as is, so the documented example is what runs there.
 
 :class:`HubBrowser` is what a person's browser does: log in on the hub's form, follow the OAuth
 redirects into the user's server and send the ``_xsrf`` cookie back as ``X-XSRFToken``.
@@ -35,8 +35,6 @@ from urllib.parse import urlencode, urljoin, urlparse
 import requests
 from requests.cookies import get_cookie_header
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLE_CONFIG = REPO / "examples" / "deploy" / "jupyterhub_config.py"
 MARKER = "FORGELAB_HUB_DEPLOYMENT"
 """Environment variable set, to the deployment's id, in every process the deployment starts."""
 SERVICE = "forgelab-tests"
@@ -55,23 +53,22 @@ def free_port() -> int:
 
 
 def find_proxy(proxy_cmd: str | os.PathLike[str] | None = None) -> str:
-    """The configurable-http-proxy executable: ``proxy_cmd`` when given, else the repository's
-    ``node_modules/.bin``, else ``PATH``."""
+    """The configurable-http-proxy executable: ``proxy_cmd`` when given (a checkout's
+    ``node_modules/.bin/configurable-http-proxy``), else the one on ``PATH``."""
     if proxy_cmd is not None:
         if Path(proxy_cmd).is_file() and os.access(proxy_cmd, os.X_OK):
             return str(proxy_cmd)
         raise HubError(
             f"configurable-http-proxy {str(proxy_cmd)!r} is not an executable file: "
-            "pass the path of one, or none to use the repository's (`jlpm install` there)."
+            "pass the path of one (`jlpm install` at the repository root makes "
+            "node_modules/.bin/configurable-http-proxy), or none to use the one on PATH."
         )
-    local = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
-    if local.is_file() and os.access(local, os.X_OK):
-        return str(local)
     found = shutil.which("configurable-http-proxy")
     if not found:
         raise HubError(
-            f"configurable-http-proxy not found at {local} nor on PATH: run `jlpm install` at "
-            "the repository root or `npm install -g configurable-http-proxy`, or pass proxy_cmd."
+            "configurable-http-proxy is not on PATH: run `jlpm install` at the repository root "
+            "and pass node_modules/.bin/configurable-http-proxy as proxy_cmd, or "
+            "`npm install -g configurable-http-proxy`."
         )
     return found
 
@@ -97,14 +94,16 @@ def alive(pid: int) -> bool:
 class HubDeployment:
     """A JupyterHub, its proxy and its users' servers, all on 127.0.0.1 under ``root``.
 
-    Use it as a context manager, or call :meth:`start` and :meth:`stop`. ``store_url`` is the
-    ForgeLab store shared by every user (default: ``sqlite:///<root>/forgelab.db``).
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`. ``hub_config`` is the
+    ForgeLab part of the hub's configuration, loaded as is; ``store_url`` is the ForgeLab store
+    shared by every user (default: ``sqlite:///<root>/forgelab.db``).
     """
 
     def __init__(
         self,
         root: str | os.PathLike[str],
         *,
+        hub_config: str | os.PathLike[str],
         users: Iterable[str] = ("alice", "bob"),
         password: str | None = None,
         store_url: str | None = None,
@@ -112,6 +111,12 @@ class HubDeployment:
         timeout: float = 120.0,
     ) -> None:
         self.root = Path(root).resolve()
+        self.hub_config = Path(hub_config).resolve()
+        if not self.hub_config.is_file():
+            raise HubError(
+                f"no hub configuration at {self.hub_config}: give the ForgeLab part of "
+                "jupyterhub_config.py (examples/deploy/jupyterhub_config.py in the repository)"
+            )
         self.users = tuple(users)
         self.password = password or secrets.token_urlsafe(12)
         self.store_url = store_url or f"sqlite:///{self.root / 'forgelab.db'}"
@@ -142,7 +147,7 @@ class HubDeployment:
         ]
         return f"""\
 c = get_config()  # noqa: F821
-load_subconfig({str(EXAMPLE_CONFIG)!r})  # noqa: F821
+load_subconfig({str(self.hub_config)!r})  # noqa: F821
 
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {self.port}
@@ -419,7 +424,9 @@ def is_login_or_refusal(response: requests.Response) -> bool:
 
 
 def main() -> None:
-    """``python -m forgelab.testing.hub [DIR]``: a hub to try ForgeLab in, until Ctrl-C."""
+    """``python -m forgelab.testing.hub [DIR]``, run at the repository root: a hub to try
+    ForgeLab in, with ``examples/deploy/jupyterhub_config.py`` and the checkout's proxy (else
+    the one on ``PATH``), until Ctrl-C."""
     import json
     import tempfile
 
@@ -429,7 +436,16 @@ def main() -> None:
     # a SIGTERM stops the hub and its servers too, not only this process
     signal.signal(signal.SIGTERM, interrupt)
     root = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="forgelab-hub-")
-    deployment = HubDeployment(root, store_url=os.environ.get("FORGELAB_STORE_URL") or None)
+    local_proxy = Path("node_modules", ".bin", "configurable-http-proxy")
+    try:
+        deployment = HubDeployment(
+            root,
+            hub_config=Path("examples", "deploy", "jupyterhub_config.py"),
+            store_url=os.environ.get("FORGELAB_STORE_URL") or None,
+            proxy_cmd=local_proxy if local_proxy.is_file() else None,
+        )
+    except HubError as error:
+        sys.exit(f"forgelab.testing.hub: {error}")
     with deployment:
         print(
             json.dumps(

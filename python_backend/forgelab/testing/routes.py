@@ -1,6 +1,6 @@
 """ForgeLab's REST routes as concrete requests, for tests that must cover every endpoint.
 
-A route of :func:`forgelab.server.extension.handlers` has two kinds of groups: alternatives
+A route of :func:`forgelab.server.routes.routes` has two kinds of groups: alternatives
 (``(cancel|rerun|resume)``), each of which is a path, and ids (``([A-Za-z0-9_.-]+)``), filled by
 what the path segment before them names (``executions/<id>/jobs/<id>``).
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable
 import tornado.web
 import tornado.websocket
 
-from ..server.extension import handlers
+from ..server import routes as server_routes
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -54,7 +54,7 @@ def http_requests(
     ``routes`` accepts)."""
     return [
         (method, path, route, handler)
-        for route, handler in handlers()
+        for route, handler in server_routes.routes()
         if routes(route) and not issubclass(handler, tornado.websocket.WebSocketHandler)
         for method in implemented_methods(handler)
         for path in concrete_paths(route, id_for)
@@ -65,6 +65,6 @@ def websocket_routes() -> list[str]:
     """The websocket routes (none of them takes an id in its path)."""
     return [
         route
-        for route, handler in handlers()
+        for route, handler in server_routes.routes()
         if issubclass(handler, tornado.websocket.WebSocketHandler)
     ]

@@ -22,7 +22,10 @@ REPO = Path(__file__).resolve().parents[3]
 def forgelab(
     cwd: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KERAS_BACKEND": "torch", **(env or {})}
+    # Jobs pick their own Matplotlib backend (the one that sends live figures); a backend set in
+    # this process, e.g. by a test module imported at collection, must not reach them.
+    inherited = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env = {**inherited, "KERAS_BACKEND": "torch", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "forgelab.cli", *args],
         cwd=cwd,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from forgelab import formats
 from forgelab.executions import ExecutionError
-from forgelab.pipeline import PipelineError
+from forgelab.executions.pipeline import PipelineError
 from forgelab.store import Store
 
 from .conftest import node, pipeline, wait_for

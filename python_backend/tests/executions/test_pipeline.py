@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from forgelab.pipeline import PipelineError, apply_overrides, check, topological_order
+from forgelab.executions.pipeline import PipelineError, apply_overrides, check, topological_order
 
 from .conftest import node, op, pipeline
 

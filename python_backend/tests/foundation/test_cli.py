@@ -63,9 +63,9 @@ def test_without_optional_dependencies_everything_loads_and_says_what_is_missing
         BLOCK_OPTIONAL
         + """
 import json
-from forgelab.server.extension import handlers
+from forgelab.server.routes import routes
 from forgelab.kernel.extension import load
-assert handlers()
+assert routes()
 from forgelab.cli import main
 sys.exit(main(["status", "--json"]))
 """

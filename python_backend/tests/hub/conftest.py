@@ -15,6 +15,12 @@ from forgelab.operations.introspect import describe
 from forgelab.testing.hub import HubBrowser, HubDeployment
 from forgelab.testing.postgres import PostgresServer
 
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLE_CONFIG = REPO / "examples" / "deploy" / "jupyterhub_config.py"
+"""The documented ForgeLab part of a hub's configuration: what every test hub loads."""
+_CHECKOUT_PROXY = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
+PROXY = _CHECKOUT_PROXY if _CHECKOUT_PROXY.is_file() else None
+"""The checkout's configurable-http-proxy (``jlpm install``), else ``None``: the one on PATH."""
 USERS = ("alice", "bob")
 TERMINAL = ("succeeded", "failed", "cancelled", "interrupted")
 
@@ -62,7 +68,9 @@ def hub(
     """The hub, with both users' servers started at the same time on one empty store."""
     root = tmp_path_factory.mktemp("hub")
     store_url = postgres.create_database(f"hub_{root.name}")
-    with HubDeployment(root, users=USERS, store_url=store_url) as deployment:
+    with HubDeployment(
+        root, hub_config=EXAMPLE_CONFIG, users=USERS, store_url=store_url, proxy_cmd=PROXY
+    ) as deployment:
         deployment.start_servers(*USERS)
         yield deployment
 

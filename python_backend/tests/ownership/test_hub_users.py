@@ -1,7 +1,7 @@
 """Two hub users on one store: each sees, changes and reifies only what is their own.
 
 Every route of the server extension that takes an id is walked (the table is read from
-``handlers()``, so a route added later is covered or fails here until it is): another user's
+``routes()``, so a route added later is covered or fails here until it is): another user's
 id is answered exactly like an id that does not exist, the owner's own id is served.
 """
 

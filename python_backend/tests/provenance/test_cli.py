@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from forgelab import pipeline as pipelines
+from forgelab.executions import pipeline as pipelines
 
 pytestmark = pytest.mark.slow
 

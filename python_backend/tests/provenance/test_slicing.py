@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forgelab import pipeline as pipelines
+from forgelab.executions import pipeline as pipelines
 from forgelab.provenance import ReifyError, slice_history
 from forgelab.provenance.reify import reify
 from forgelab.provenance.slicing import describe

@@ -79,6 +79,27 @@ async def test_reify_writes_the_pipeline_next_to_the_notebook_without_overwritin
     assert json.loads((notebook_folder / "c.pipeline.json").read_text()) == first["pipeline"]
 
 
+async def test_reading_records_and_reifying_never_build_the_orchestrator(
+    jp_fetch, jp_serverapp, notebook_folder: Path
+):
+    service = jp_serverapp.web_app.settings["forgelab_service"]
+    await fetch_json(jp_fetch, "provenance", "records", params={"notebook": NOTEBOOK})
+    answer = await fetch_json(
+        jp_fetch, "provenance", "reify", method="POST", body=reify_body(target="b")
+    )
+    assert (notebook_folder / "b.pipeline.json").is_file()
+    await fetch_json(jp_fetch, "artifacts")
+    code, _ = await fails(jp_fetch, "artifacts", "nope", "reify", method="POST", body="{}")
+    assert code == 404 and answer["path"] == "work/b.pipeline.json"
+    assert not service.has_orchestrator
+    # Running a pipeline is what needs it.
+    execution = await fetch_json(
+        jp_fetch, "executions", method="POST", body=json.dumps({"path": answer["path"]})
+    )
+    assert service.has_orchestrator
+    assert (await service.orchestrator().wait(execution["id"]))["status"] == "succeeded"
+
+
 async def test_reify_an_older_version_and_an_explicit_path(jp_fetch, notebook_folder: Path):
     records = (await fetch_json(jp_fetch, "provenance", "records", params={"notebook": NOTEBOOK}))[
         "records"
@@ -173,7 +194,7 @@ async def test_reify_an_artifact_keeps_only_what_produced_it(
     execution = await fetch_json(
         jp_fetch, "executions", method="POST", body=json.dumps({"path": reified["path"]})
     )
-    orchestrator = jp_serverapp.web_app.settings["forgelab_executions"].orchestrator()
+    orchestrator = jp_serverapp.web_app.settings["forgelab_service"].orchestrator()
     final = await orchestrator.wait(execution["id"])
     assert final["status"] == "succeeded", final
     # The job that computed b: upstream of it is only the cell that set a = 2.

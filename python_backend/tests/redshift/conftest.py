@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 from forgelab.examples.redshift.sky import Sky
-from forgelab.testing.sky_server import SkyServer
+from forgelab.examples.redshift.sky_server import SkyServer
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "examples" / "redshift"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from forgelab.examples.redshift.sky_server import translate
 from forgelab.sciserver.casjobs import (
     DEFAULT_CASJOBS_URL,
     CasJobs,
     CasJobsAuthError,
     CasJobsError,
 )
-from forgelab.testing.sky_server import translate
 
 GALAXIES = (
     "SELECT TOP 30 p.objID, p.ra, p.dec, p.run, p.rerun, p.camcol, p.field, s.z "

@@ -13,10 +13,10 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
-from forgelab import pipeline
 from forgelab.adapters.storage.local import LocalStorage
 from forgelab.cli import main
 from forgelab.examples.redshift.pipelines import embed_pipeline, train_pipeline
+from forgelab.executions import pipeline
 from forgelab.jobs import codegen, serializers
 
 from .conftest import EXAMPLE

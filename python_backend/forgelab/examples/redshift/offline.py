@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...testing.sky_server import SkyServer
 from .sky import Sky
+from .sky_server import SkyServer
 
 #: Where skies and their downloaded frames are cached, unless ``$REDSHIFT_SKY`` says otherwise.
 DEFAULT_ROOT = "~/.cache/forgelab/redshift-sky"

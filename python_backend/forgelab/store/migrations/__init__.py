@@ -19,6 +19,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..errors import StoreError
+
 HEAD = "0002"
 """The newest revision this code knows (the last file of ``versions/``)."""
 
@@ -29,10 +31,6 @@ VERSION_TABLE = "alembic_version"
 
 # An arbitrary, fixed key: every ForgeLab process migrating this database agrees on it.
 _PG_LOCK_KEY = 0x466F72_67654C  # "ForgeL"
-
-
-class StoreError(Exception):
-    """The store cannot be used: unreachable, or written by a newer ForgeLab."""
 
 
 def alembic_config(connection: Connection | None = None) -> Any:
@@ -164,7 +162,6 @@ def describe_url(engine_or_url: Engine | Any) -> str:
 __all__ = [
     "BASELINE",
     "HEAD",
-    "StoreError",
     "alembic_config",
     "current",
     "describe_url",

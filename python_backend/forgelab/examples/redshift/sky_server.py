@@ -34,7 +34,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..examples.redshift.sky import Sky
+from .sky import Sky
 
 CONTEXTS = ("DR17", "DR16")
 SAS_FRAME = re.compile(

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import formats
+from .. import formats
+from . import graph
 
 
 @dataclass(frozen=True)
@@ -353,9 +354,7 @@ def validate(doc: Any, *, source: str | None = None, check_sources: bool = True)
 def topological_order(doc: Mapping[str, Any]) -> list[str]:
     """Node ids so that every node comes after the nodes feeding it (stable in file order)."""
     order_index = {n["id"]: i for i, n in enumerate(doc["nodes"])}
-    upstream: dict[str, set[str]] = {n: set() for n in order_index}
-    for conn in doc["connections"]:
-        upstream[conn["target"]["node"]].add(conn["source"]["node"])
+    upstream = graph.feeders(doc)
     done: list[str] = []
     remaining = dict(upstream)
     while remaining:
