@@ -22,10 +22,9 @@ REPO = Path(__file__).resolve().parents[3]
 def forgelab(
     cwd: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
-    # Jobs pick their own Matplotlib backend (the one that sends live figures); a backend set in
-    # this process, e.g. by a test module imported at collection, must not reach them.
-    inherited = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env = {**inherited, "KERAS_BACKEND": "torch", **(env or {})}
+    # Jobs pick their own Matplotlib backend (the one that sends live figures) on every adapter:
+    # a user's MPLBACKEND (Agg on many servers) must not keep figures from streaming.
+    env = {**os.environ, "MPLBACKEND": "Agg", "KERAS_BACKEND": "torch", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "forgelab.cli", *args],
         cwd=cwd,

@@ -12,14 +12,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 from forgelab.provenance import compare as comparing
 from forgelab.provenance.compare import Verdict, compare
 
+matplotlib.use("Agg")  # in this process only: jobs started by later tests choose their own
+
 os.environ.setdefault("KERAS_BACKEND", "torch")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def copied(value: Any) -> Any:

@@ -123,8 +123,14 @@ def run_job(
             return {"exit_code": None, "result": None, "reason": "cancelled", "events": 0}
     directory = _materialise(files)
     events_file = os.path.join(directory, ".forgelab-events.jsonl")
-    child_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env, "FORGELAB_EVENTS_FILE": events_file}
-    child_env.setdefault("MPLBACKEND", "module://forgelab.jobs.mpl_backend")
+    # Figures stream as events whatever backend the worker's own environment chose.
+    child_env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        **env,
+        "FORGELAB_EVENTS_FILE": events_file,
+        "MPLBACKEND": "module://forgelab.jobs.mpl_backend",
+    }
     argv = [sys.executable if part == PYTHON else part for part in command]
     reason = None
     try:
