@@ -13,8 +13,9 @@ from forgelab.provenance.cells import find_cell_record, reify_cell
 from forgelab.provenance.reify import python_code
 from forgelab.provenance.reproduce import run_pipeline
 from forgelab.store import Store
+from forgelab.testing.recording import RecordingKernel
 
-from .conftest import RecordingKernel, operations
+from .conftest import operations
 
 pytestmark = pytest.mark.slow
 

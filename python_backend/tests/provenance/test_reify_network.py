@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from forgelab.provenance import ReifyError
+from forgelab.testing.recording import RecordingKernel
 
-from .conftest import RecordingKernel, operations
+from .conftest import operations
 
 pytestmark = pytest.mark.slow
 

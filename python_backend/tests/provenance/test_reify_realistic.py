@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from forgelab.testing.recording import RecordingKernel
 
-from .conftest import RecordingKernel, operations
+from .conftest import operations
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,7 @@ import pytest
 from forgelab.jobs import serializers
 from forgelab.provenance.reproduce import run_pipeline
 from forgelab.store import Store
-
-from .conftest import RecordingKernel
+from forgelab.testing.recording import RecordingKernel
 
 pytestmark = pytest.mark.slow
 

@@ -95,7 +95,7 @@ def test_a_reified_value_is_reproduced_and_an_altered_pipeline_differs(
 ) -> None:
     cells, target, old, new, where = CASES[kind]
     for code in (SETUP, *cells):
-        kernel.cell(code)
+        kernel.ok(code)
     doc = kernel.reify(target)
     verdict = kernel.check(doc, target, tmp_path / "as-reified")
     assert verdict.outcome == "reproduced", verdict.detail
@@ -105,8 +105,8 @@ def test_a_reified_value_is_reproduced_and_an_altered_pipeline_differs(
 
 
 def test_a_lifted_attribute_changed_makes_the_value_differ(kernel: Any, tmp_path: Path) -> None:
-    kernel.cell(SETUP)
-    kernel.cell("step = 0.5\ngrid = np.arange(4) * step")
+    kernel.ok(SETUP)
+    kernel.ok("step = 0.5\ngrid = np.arange(4) * step")
     doc = kernel.reify("grid", lift_constants=True)
     assert kernel.check(doc, "grid", tmp_path / "as-reified").outcome == "reproduced"
     changed = copy.deepcopy(doc)
