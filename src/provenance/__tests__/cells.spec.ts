@@ -1,7 +1,7 @@
 import { ImplicitOperation } from '../../formats';
 import { SliceError, sliceCell, sliceGraph } from '../model';
+import { cellRecord } from './records';
 
-let seq = 0;
 function run(
   session: string,
   cellId: string,
@@ -9,21 +9,7 @@ function run(
   reads: [string, number][],
   writes: [string, number][]
 ): ImplicitOperation {
-  seq++;
-  return {
-    format: 'forgelab.provenance',
-    version: 1,
-    id: `${session}-${String(seq).padStart(7, '0')}`,
-    kind: 'cell',
-    session,
-    cellId,
-    executionCount: seq,
-    code,
-    startedAt: '2026-11-27T08:00:00Z',
-    status: 'ok',
-    reads: reads.map(([name, version]) => ({ name, version })),
-    writes: writes.map(([name, version]) => ({ name, version, type: 'int' }))
-  };
+  return cellRecord(session, code, reads, writes, { cellId });
 }
 
 describe('sliceCell', () => {

@@ -9,32 +9,9 @@ import {
   SliceError
 } from '../model';
 import { widgetEdits } from '../widgets';
+import { cellRecord } from './records';
 
-let seq = 0;
-function cell(
-  session: string,
-  code: string,
-  reads: [string, number][],
-  writes: [string, number][],
-  extra: Partial<ImplicitOperation> = {}
-): ImplicitOperation {
-  seq++;
-  return {
-    format: 'forgelab.provenance',
-    version: 1,
-    id: `${session}-${String(seq).padStart(7, '0')}`,
-    kind: 'cell',
-    session,
-    cellId: `c${seq}`,
-    executionCount: seq,
-    code,
-    startedAt: '2026-11-27T08:00:00Z',
-    status: 'ok',
-    reads: reads.map(([name, version]) => ({ name, version })),
-    writes: writes.map(([name, version]) => ({ name, version, type: 'int' })),
-    ...extra
-  };
-}
+const cell = cellRecord;
 
 describe('sliceRecords', () => {
   const history = [

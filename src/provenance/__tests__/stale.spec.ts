@@ -6,34 +6,20 @@ import {
   staleText,
   staleVariables
 } from '../model';
+import { cellRecord, restartNumbering } from './records';
 
-let seq = 0;
 function cell(
   code: string,
   reads: [string, number][],
   writes: [string, number][],
   session = 'k1'
 ): ImplicitOperation {
-  seq++;
-  return {
-    format: 'forgelab.provenance',
-    version: 1,
-    id: `${session}-${String(seq).padStart(7, '0')}`,
-    kind: 'cell',
-    session,
-    cellId: `c${seq}`,
-    executionCount: seq,
-    code,
-    startedAt: '2026-12-06T08:00:00Z',
-    status: 'ok',
-    reads: reads.map(([name, version]) => ({ name, version })),
-    writes: writes.map(([name, version]) => ({ name, version, type: 'int' }))
-  };
+  return cellRecord(session, code, reads, writes);
 }
 
 describe('stale values', () => {
   beforeEach(() => {
-    seq = 0;
+    restartNumbering();
   });
 
   it('says which value read by the history has a newer version since', () => {
