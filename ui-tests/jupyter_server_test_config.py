@@ -1,4 +1,4 @@
-"""Jupyter server for galata: port 8888, no token, a temporary root, ForgeLab enabled."""
+"""Jupyter server for galata: port 8888 (or FORGELAB_GALATA_PORT), no token, a temporary root, ForgeLab enabled."""
 
 import os
 
@@ -7,6 +7,7 @@ from jupyterlab.galata import configure_jupyter_server
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 configure_jupyter_server(c)  # noqa: F821 - `c` is the config object jupyter injects
+c.ServerApp.port = int(os.environ.get("FORGELAB_GALATA_PORT", "8888"))  # noqa: F821
 c.ServerApp.allow_root = True  # noqa: F821 - CI and the dev container run as root
 c.ServerApp.jpserver_extensions = {"forgelab": True}  # noqa: F821
 
