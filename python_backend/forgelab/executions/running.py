@@ -12,7 +12,7 @@ from typing import Any
 
 from ..adapters.compute.base import JobOutcome, JobSpec
 from ..adapters.registry import AdapterUnavailable
-from ..jobs import codegen
+from ..jobs import codegen, secrets
 from ..store import now
 from . import graph
 from .core import INTERRUPTED, ExecutionsCore
@@ -146,6 +146,9 @@ class JobRunner(ExecutionsCore):
                 for name, ref in node.get("references", {}).items()
             }
             directory = self.jobs_dir / execution_id / f"{job_id}-{job.attempt}"
+            public_storage, storage_secrets = secrets.split(
+                {s: self.storage(s).job_config() for s in sorted(storages)}
+            )
             codegen.generate(
                 directory,
                 job_id=job_id,
@@ -155,13 +158,14 @@ class JobRunner(ExecutionsCore):
                 references=references,
                 inputs=inputs,
                 outputs=outputs,
-                storage={s: self.storage(s).job_config() for s in sorted(storages)},
+                storage=public_storage,
             )
             spec = JobSpec(
                 job_id,
                 execution_id,
                 str(directory),
                 [sys.executable, "main.py"],
+                env=secrets.environment(storage_secrets),
                 timeout=job.timeout,
             )
             handle = await adapter.submit(spec, self._event_sink(execution_id, job_id, {}))

@@ -77,7 +77,8 @@ def generate(
         "outputs": {k: dict(v) for k, v in outputs.items()},
         "storage": {k: dict(v) for k, v in storage.items()},
     }
-    # job.json holds the storage credentials: readable by the job's user only, from creation on.
+    # job.json holds no credential (they reach the job through its environment, see .secrets);
+    # attribute values may still be private: readable by the job's user only, from creation on.
     descriptor = os.open(directory / "job.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)  # a file left by an earlier generation keeps its mode otherwise
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

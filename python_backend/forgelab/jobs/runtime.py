@@ -25,10 +25,11 @@ def _write_json_atomic(path: Path, data: Any) -> None:
 
 def _storage(job: Mapping[str, Any], name: str) -> Any:
     from ..adapters.storage import storage_from_job_config
+    from .secrets import merged
 
     if name not in job.get("storage", {}):
         raise KeyError(f"job.json names storage {name!r} but has no configuration for it")
-    return storage_from_job_config(job["storage"][name])
+    return storage_from_job_config(merged(name, job["storage"][name]))
 
 
 def load_inputs(job: Mapping[str, Any], directory: Path) -> dict[str, Any]:

@@ -9,7 +9,8 @@ and adapters are tested end to end on 127.0.0.1:
 - every other call checks ``X-Auth-Token``: unknown or expired tokens get 401;
 - jobs: ``/racm/jobm/rest/computedomains``, ``POST jobs/docker``, ``GET jobs/{id}``,
   ``POST jobs/{id}/cancel``. A job's command really runs, as ``bash -c`` in its results folder
-  on the local disk, with ``stdout.txt``/``stderr.txt`` there; its status goes
+  on the local disk, with ``stdout.txt``/``stderr.txt`` there and a container of its own (a
+  fresh token of its user in ``keystone.token``, under ``FORGELAB_SCISERVER_ROOT``); its status goes
   1 → 2 → 8 → 16 → 32 or 64 (128 when cancelled);
 - files: ``/fileservice/api/{file,folder,data,jsontree}/<root>/<owner>/<volume>/...`` in a
   temporary folder, with SciServer's ``quiet`` semantics (default false: fail if it exists).
@@ -262,6 +263,19 @@ class SciServerContractServer:
         self._tasks.add(asyncio.ensure_future(self._run(job)))
         return web.json_response(job.model())
 
+    def _container(self, job: _Job) -> Path:
+        """The job's container file system: its user's own token in ``keystone.token``.
+
+        The job finds it as in a real Compute container (``FORGELAB_SCISERVER_ROOT`` stands for
+        ``/``, see :mod:`forgelab.sciserver.container`), outside its results folder.
+        """
+        home = self.root / "containers" / str(job.id) / "home" / "idies"
+        home.mkdir(parents=True, exist_ok=True)
+        token = home / "keystone.token"
+        token.write_text(self.issue_token(job.user), encoding="utf-8")
+        token.chmod(0o600)
+        return self.root / "containers" / str(job.id)
+
     async def _run(self, job: _Job) -> None:
         job.status = 2
         await asyncio.sleep(0.05)
@@ -275,6 +289,7 @@ class SciServerContractServer:
             job.process = subprocess.Popen(
                 ["bash", "-c", job.body["command"]],
                 cwd=job.folder,
+                env={**os.environ, "FORGELAB_SCISERVER_ROOT": str(self._container(job))},
                 stdout=out,
                 stderr=err,
                 start_new_session=True,

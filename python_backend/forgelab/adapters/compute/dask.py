@@ -9,9 +9,12 @@ One adapter, three ways to get a cluster (exactly one in the configuration):
   it is shut down once no job has used it for ``release_after`` seconds (an execution ended,
   was cancelled or failed), and a later job starts a new one.
 
-Each job's files are shipped inside the task; :mod:`.dask_task` runs the command on a worker and
-sends its events back through Dask's event topics while it runs. Jobs are never re-run silently:
-when the worker running a job dies, the job fails with a message that says so.
+Each job's files are shipped inside the task, its secrets (storage credentials, see
+:mod:`forgelab.jobs.secrets`) never: they go to the workers in a worker plugin registered through
+the client (:mod:`.dask_secrets`), which the task names by a digest. :mod:`.dask_task` runs the
+command on a worker and sends its events back through Dask's event topics while it runs. Jobs
+are never re-run silently: when the worker running a job dies, the job fails with a message that
+says so.
 """
 
 from __future__ import annotations
@@ -124,6 +127,7 @@ class DaskCompute(ComputeAdapter):
         self._by_key: dict[str, _Job] = {}
         self._threads = 0
         self._start_lock = asyncio.Lock()
+        self._plugins: set[str] = set()  # secret plugins registered through this client
 
     @property
     def capacity(self) -> int:
@@ -207,7 +211,11 @@ class DaskCompute(ComputeAdapter):
         self._cancel_release()
         client, cluster, gateway = self._client, self._cluster, self._gateway
         self._client = self._cluster = self._gateway = None
+        plugins, self._plugins = self._plugins, set()
         if client is not None:
+            for name in plugins:  # a shared scheduler keeps no secret of ours after we leave
+                with contextlib.suppress(Exception):
+                    await client.unregister_worker_plugin(name)
             with contextlib.suppress(Exception):
                 client.unsubscribe_topic("all")  # else the scheduler reports our own leaving to us
                 await client.close()
@@ -257,6 +265,7 @@ class DaskCompute(ComputeAdapter):
         await self.start()
         files = await asyncio.to_thread(_read_files, spec.directory)
         command = [PYTHON if part == sys.executable else part for part in spec.command]
+        env, secret_plugin = await self._hold_secrets(spec.env)
         key = f"forgelab-{spec.job_id}-{uuid.uuid4().hex[:8]}"
         job = _Job(spec.job_id, key, None, on_event)
         self._jobs[spec.job_id] = job
@@ -270,13 +279,28 @@ class DaskCompute(ComputeAdapter):
             spec.job_id,
             files,
             command,
-            dict(spec.env),
+            env,
             spec.timeout,
+            secret_plugin,
             key=key,
             pure=False,
             retries=0,
         )
         return spec.job_id
+
+    async def _hold_secrets(self, env: dict[str, str]) -> tuple[dict[str, str], str | None]:
+        """The task's environment without the job's secrets, and the plugin that holds them."""
+        from ...jobs.secrets import ENV
+        from .dask_secrets import SecretEnvironment
+
+        if ENV not in env:
+            return dict(env), None
+        plain = {k: v for k, v in env.items() if k != ENV}
+        plugin = SecretEnvironment({ENV: env[ENV]})
+        if plugin.name not in self._plugins:
+            await self._client.register_plugin(plugin, name=plugin.name)
+            self._plugins.add(plugin.name)
+        return plain, plugin.name
 
     def _on_job_event(self, job: _Job, event: tuple[float, dict[str, Any]]) -> None:
         timestamp, message = event

@@ -115,9 +115,18 @@ def run_job(
     command: list[str],
     env: Mapping[str, str],
     timeout: float | None = None,
+    secret_plugin: str | None = None,
 ) -> dict[str, Any]:
-    """Run one job on this worker; return ``{"exit_code", "result", "reason", "events"}``."""
+    """Run one job on this worker; return ``{"exit_code", "result", "reason", "events"}``.
+
+    ``secret_plugin`` names the worker plugin holding the job's secret environment variables
+    (see :mod:`.dask_secrets`); the secrets themselves never travel inside the task.
+    """
     emit = _Emitter(job_id)
+    if secret_plugin is not None:
+        from .dask_secrets import environment_of
+
+        env = {**env, **environment_of(secret_plugin)}
     with _LOCK:
         if job_id in _CANCELLED:
             return {"exit_code": None, "result": None, "reason": "cancelled", "events": 0}

@@ -2,7 +2,8 @@
 
 ``submit`` uploads the job directory to a folder of the user's volume
 (``<root>/<owner>/<volume>/<jobs_folder>/<execution>/<job>``) with a ``run.sh`` that sets the
-job's environment and runs ``main.py``, then submits a Compute job whose working directory is
+job's environment (storage credentials left out: the job uses its container's token) and runs
+``main.py``, then submits a Compute job whose working directory is
 that folder. While it runs, the adapter polls the job and reads ``stdout.txt``, ``stderr.txt``
 (written by SciServer) and the events file back through the Files API, forwarding new complete
 lines; at the end it reads ``result.json``. Calls are blocking HTTP, run in threads.
@@ -44,6 +45,19 @@ from ...sciserver.jobs import (
 )
 from .base import ComputeAdapter, EventCallback, JobOutcome, JobSpec
 from .outcome import iso_time, outcome_from_exit
+
+
+def without_secrets(env: dict[str, str]) -> dict[str, str]:
+    """The job's environment less its storage credentials, which no uploaded file may hold.
+
+    The job reads SciServer storage with its own container's token file instead
+    (:mod:`forgelab.sciserver.container`); other storages need credentials that the container's
+    environment provides (for S3: ``AWS_ACCESS_KEY_ID`` and the like).
+    """
+    from ...jobs.secrets import ENV
+
+    return {k: v for k, v in env.items() if k != ENV}
+
 
 EVENTS_FILE = ".forgelab-events.jsonl"
 #: Failed looks at a job in a row after which the adapter gives up on it.
@@ -180,7 +194,7 @@ class SciServerCompute(ComputeAdapter):
         env = {
             "PYTHONUNBUFFERED": "1",
             "MPLBACKEND": "module://forgelab.jobs.mpl_backend",
-            **spec.env,
+            **without_secrets(spec.env),
         }
         lines = [
             "#!/bin/bash",
