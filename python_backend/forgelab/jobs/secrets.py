@@ -1,9 +1,9 @@
 """Storage credentials travel to a job apart from its files: through one environment variable.
 
 A job's ``job.json`` carries each storage's configuration without its secrets (the keys
-:func:`~forgelab.adapters.storage.base.is_secret` names); the secrets go, as JSON, into
-:data:`ENV` of the job's process, set by the compute adapter at launch (never on a command line,
-never inside a file or a Dask task). :func:`merged` puts them back inside the job.
+:func:`~forgelab.adapters.storage.base.is_secret` names, and passwords inside URLs); the secrets
+go, as JSON, into :data:`ENV` of the job's process, set by the compute adapter at launch (never on
+a command line, never inside a file or a Dask task). :func:`merged` puts them back in the job.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..adapters.storage.base import is_secret
+from ..adapters.storage.base import is_secret, mask_url_password
 
 #: The environment variable holding ``{storage name: {secret key: value}}`` as JSON.
 ENV = "FORGELAB_STORAGE_SECRETS"
@@ -29,6 +29,8 @@ def _split(config: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
             public[key], inner = _split(value)
             if inner:
                 secret[key] = inner
+        elif isinstance(value, str) and mask_url_password(value) != value:
+            public[key], secret[key] = mask_url_password(value), value  # http://user:pw@host
         else:
             public[key] = value
     return public, secret

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
 
 import fsspec
 
@@ -63,14 +64,35 @@ def is_secret(key: str) -> bool:
     )
 
 
+def mask_url_password(value: str) -> str:
+    """``value`` with the password of a URL's ``user:password@`` part replaced by ``***``."""
+    if "://" not in value or "@" not in value:
+        return value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return value
+    if parts.password is None:
+        return value
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 def public_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A configuration with its secrets masked at any depth, fit to show in the browser."""
+    """A configuration with its secrets masked at any depth, fit to show in the browser.
+
+    Values under secret keys become ``***``, and so does a password written inside a URL
+    (``http://user:pw@host`` becomes ``http://user:***@host``).
+    """
 
     def mask(value: Any) -> Any:
         if isinstance(value, Mapping):
             return {k: ("***" if is_secret(str(k)) and v else mask(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [mask(v) for v in value]
+        if isinstance(value, str):
+            return mask_url_password(value)
         return value
 
     return mask(config)
