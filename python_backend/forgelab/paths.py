@@ -16,3 +16,26 @@ def inside_root(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> P
     base = Path(root).resolve()
     full = (base / path).resolve()
     return full if full == base or base in full.parents else None
+
+
+def tree_inside_root(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path | None:
+    """Like :func:`inside_root`, and for a folder every file and folder below it too.
+
+    A folder inside the root may hold links to files elsewhere; copying it (a reference folder
+    copied into a job) would read them. ``None`` if any entry, links followed, leaves ``root``.
+    """
+    full = inside_root(root, path)
+    if full is None or not full.is_dir():
+        return full
+    seen: set[Path] = set()
+    for folder, dirs, files in os.walk(full, followlinks=True):
+        here = Path(folder).resolve()
+        if inside_root(root, here) is None:
+            return None
+        if here in seen:  # a link back up the tree: do not walk it again
+            dirs.clear()
+            continue
+        seen.add(here)
+        if any(inside_root(root, here / name) is None for name in files):
+            return None
+    return full

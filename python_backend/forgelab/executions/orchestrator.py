@@ -24,7 +24,7 @@ from typing import Any
 
 from .. import formats
 from ..adapters.registry import AdapterUnavailable, load_class
-from ..paths import inside_root
+from ..paths import inside_root, tree_inside_root
 from ..store import now
 from ..store.store import FINAL_JOB_STATES
 from . import pipeline as pipelines
@@ -134,7 +134,7 @@ class Orchestrator(Recovery):
             for where, value in named:
                 if not isinstance(value, str) or "\x00" in value:
                     problem = "is not a file path"
-                elif inside_root(self.root, base / value) is None:
+                elif tree_inside_root(self.root, base / value) is None:
                     problem = f"is outside {self.root} (links followed)"
                 else:
                     problem = None

@@ -198,6 +198,39 @@ async def test_a_reference_outside_the_root_is_refused(jp_fetch, jp_root_dir, ou
         assert "is outside" in answer["issues"][0]["message"]
 
 
+async def test_a_reference_folder_whose_links_leave_the_root_is_refused(
+    jp_fetch, jp_root_dir, outside
+) -> None:
+    """A folder inside the root is copied whole into the job: a link in it to a file outside is
+    refused like that file itself; links that stay inside (a loop too) are fine."""
+    operation = inline(
+        "def fit(data):\n    return sorted(__import__('os').listdir(data))\n",
+        "fit",
+        references=[{"name": "data", "kind": "artifact"}],
+    )
+    doc = pipeline(
+        [{"id": "fit", "kind": "operation", "operation": operation, "references": {"data": "d"}}]
+    )
+    folder = jp_root_dir / "d" / "deeper"
+    folder.mkdir(parents=True)
+    (folder / "mine.txt").write_text("mine")
+    (folder / "again.txt").symlink_to(folder / "mine.txt")
+    (folder / "up").symlink_to(jp_root_dir / "d")
+    status, execution = await call(jp_fetch, "executions", method="POST", body={"pipeline": doc})
+    assert status == 201, execution  # links inside the root, a loop among them, are accepted
+    (folder / "stolen.txt").symlink_to(outside / "secret.txt")
+    status, answer = await call(jp_fetch, "executions", method="POST", body={"pipeline": doc})
+    assert status == 400, answer
+    assert answer["issues"] == [
+        {
+            "path": "/nodes/0/references/data",
+            "node": "fit",
+            "message": f"'d' is outside {jp_root_dir.resolve()} (links followed): "
+            "use a file inside the Jupyter root",
+        }
+    ]
+
+
 async def test_an_input_file_inside_the_root_still_runs(jp_fetch, jp_root_dir) -> None:
     """The control: the same pipeline with a file of the workspace is accepted."""
     from .conftest import finished
