@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..config import ConfigFileError
 from ..formats import FormatError
 from ..store.errors import StoreError
 
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FormatError as error:
         print(f"forgelab: {error}", file=sys.stderr)
         return 2
-    except UsageError as error:
+    except (UsageError, ConfigFileError) as error:
         print(f"forgelab: {error}", file=sys.stderr)
         return 2
     except StoreError as error:

@@ -1,4 +1,5 @@
-"""What the execution commands share: the store location, the owner and argument helpers."""
+"""What the execution commands share: the configuration, the store location, the owner and
+argument helpers."""
 
 from __future__ import annotations
 
@@ -6,17 +7,34 @@ import argparse
 import os
 from pathlib import Path
 
-from ..config import store_url_from_environment
+from ..config import ForgeLabConfig, load_server_config
 from ..environment import user_name
 from ..store import Store, default_url
 
 
 def add_store_argument(parser: argparse.ArgumentParser) -> None:
+    """``--store`` and ``--config``: where records are, and the configuration naming it."""
     parser.add_argument(
         "--store",
         metavar="URL",
-        help="SQLAlchemy URL of the store (default: sqlite in ./.forgelab/ of this directory)",
+        help="SQLAlchemy URL of the store (default: c.ForgeLabConfig.store_url, else sqlite in "
+        "./.forgelab/ of this directory)",
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a jupyter_server_config.py or .json read after the Jupyter server's own "
+        "(those on `jupyter --paths`'s config path, $JUPYTER_CONFIG_DIR included)",
+    )
+
+
+def settings(args: argparse.Namespace) -> ForgeLabConfig:
+    """``c.ForgeLabConfig`` as the Jupyter server reads it, ``--config`` on top (read once)."""
+    found = getattr(args, "_settings", None)
+    if found is None:
+        found = ForgeLabConfig(config=load_server_config(getattr(args, "config", None)))
+        args._settings = found
+    return found
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -24,11 +42,12 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def store_url(args: argparse.Namespace) -> str:
-    """``--store``, else ``$FORGELAB_STORE`` or ``$FORGELAB_STORE_URL``, else ./.forgelab/."""
+    """``--store``, else ``$FORGELAB_STORE``, the configured ``store_url`` (default
+    ``$FORGELAB_STORE_URL``), else ./.forgelab/."""
     return (
         getattr(args, "store", None)
         or os.environ.get("FORGELAB_STORE")
-        or store_url_from_environment()
+        or settings(args).store_url
         or default_url(Path.cwd())
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 from ..executions import ExecutionError, Orchestrator
 from ..executions.pipeline import PipelineError
 from . import UsageError
-from ._common import add_store_argument, open_store
+from ._common import add_store_argument, open_store, settings
 
 NAME = "run"
 HELP = "Run a pipeline file; exit 0 only if every job succeeded."
@@ -21,8 +21,12 @@ HELP = "Run a pipeline file; exit 0 only if every job succeeded."
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pipeline", help="a *.pipeline.json file")
-    parser.add_argument("--adapter", default="local", help="compute adapter (default: local)")
-    parser.add_argument("--storage", default="local", help="storage adapter (default: local)")
+    parser.add_argument(
+        "--adapter", help="compute adapter (default: c.ForgeLabConfig.default_compute, local)"
+    )
+    parser.add_argument(
+        "--storage", help="storage adapter (default: c.ForgeLabConfig.default_storage, local)"
+    )
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -90,8 +94,18 @@ class _Printer:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    config = settings(args)
     store = open_store(args)
-    orchestrator = Orchestrator(store, root=Path.cwd(), confine=False)
+    orchestrator = Orchestrator(
+        store,
+        root=Path.cwd(),
+        compute_configs=config.compute_adapters,
+        storage_configs=config.storage_adapters,
+        jobs_dir=config.jobs_dir or None,
+        default_compute=config.default_compute,
+        default_storage=config.default_storage,
+        confine=False,
+    )
     path = Path(args.pipeline).resolve()
     try:
         execution = await orchestrator.submit(
@@ -109,7 +123,7 @@ async def _run(args: argparse.Namespace) -> int:
     printer = _Printer({j["id"]: j.get("name") or j["node"] for j in execution["jobs"]}, args.quiet)
     orchestrator.subscribe(execution["id"], printer)
     print(
-        f"execution {execution['id']}: {len(execution['jobs'])} jobs on {args.adapter}",
+        f"execution {execution['id']}: {len(execution['jobs'])} jobs on {execution['compute']}",
         file=sys.stderr,
         flush=True,
     )
