@@ -12,6 +12,7 @@ from typing import Any
 
 from ..adapters.compute.base import JobOutcome, JobSpec
 from ..adapters.registry import AdapterUnavailable
+from ..adapters.storage.base import artifact_key
 from ..jobs import codegen, secrets
 from ..store import now
 from . import graph
@@ -139,7 +140,9 @@ class JobRunner(ExecutionsCore):
                 storages.add(target)
                 outputs[port["name"]] = {
                     "storage": target,
-                    "key": f"{execution_id}/{job_id}/{port['name']}",
+                    "key": artifact_key(
+                        execution.owner or self.owner, execution_id, job_id, port["name"]
+                    ),
                 }
             references = {
                 name: str((base / ref).resolve())

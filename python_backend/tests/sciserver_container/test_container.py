@@ -152,7 +152,7 @@ async def test_a_pipeline_runs_on_sciserver_in_the_container_with_no_setup(
     assert ("stdout", "making 5") in [(e["kind"], e["data"]) for e in events["events"]]
 
     artifact = total["outputs"]["result"]
-    key = f"{execution['id']}/{total['id']}/result"
+    key = f"{execution['owner']}/{execution['id']}/{total['id']}/result"
     assert artifact["uri"] == f"sciserver://Storage/alice/persistent/forgelab/{key}"
     response = await jp_fetch("forgelab", "api", "artifacts", artifact["id"], "download")
     assert json.loads(response.body) == 10

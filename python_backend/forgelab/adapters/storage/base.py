@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import fsspec
 
@@ -119,6 +119,20 @@ def key_parts(key: Any) -> list[str]:
     if any(p in (".", "..") for p in parts):
         raise StorageKeyError(f"invalid artifact key {key!r}: '.' and '..' are refused; {hint}")
     return parts
+
+
+def owner_part(owner: str | None) -> str:
+    """The key part naming ``owner``: the name itself, percent-encoded where it holds ``/`` or
+    other characters an IAM user name cannot (so that ``${aws:username}`` policies match it)."""
+    part = quote(owner or "", safe="@+=,.-_")
+    return part if part not in ("", ".", "..") else f"_{part}"
+
+
+def artifact_key(owner: str | None, execution_id: str, job_id: str, port: str) -> str:
+    """Where a job's output goes in its storage: under its owner's prefix, one user's artifacts
+    apart from another's (``alice/<execution>/<job>/<port>``), so that a bucket policy can confine
+    each user's credentials to their own prefix (docs/deploy.md, "One bucket, many users")."""
+    return f"{owner_part(owner)}/{execution_id}/{job_id}/{port}"
 
 
 def _is_local(fs: fsspec.AbstractFileSystem) -> bool:

@@ -1,10 +1,10 @@
 """The ``s3`` storage adapter: artifacts in any S3-compatible store (AWS, MinIO, Ceph...) via s3fs.
 
-An artifact is written to a temporary key under ``<prefix>/.forgelab-tmp/`` while its bytes are
-hashed, then copied to its own key with the hash in its metadata (``x-amz-meta-sha256``) and
-the temporary object deleted. An S3 object appears whole
-when its upload or copy completes, so nothing half-written is ever visible under an artifact's
-name. Errors of the endpoint (unreachable, missing bucket, refused credentials) become
+An artifact is written to a temporary key under ``<prefix>/<owner>/.forgelab-tmp/`` (the first
+part of its key: its owner's prefix) while its bytes are hashed, then copied to its own key with
+the hash in its metadata (``x-amz-meta-sha256``) and the temporary object deleted. An S3 object
+appears whole when its upload or copy completes, so nothing half-written is ever visible under an
+artifact's name. Errors of the endpoint (unreachable, missing bucket, refused credentials) become
 :class:`S3StorageError` with a message that says what to fix.
 """
 
@@ -171,10 +171,18 @@ class S3Storage(StorageAdapter):
             )
         return f"Could not {action} {where} at {self.endpoint}: {text}"
 
+    def _temp_folder(self, key: str) -> str:
+        """Where an artifact's bytes wait for their hash: under the key's first part (its
+        owner's prefix, :func:`~.base.artifact_key`), which credentials confined to that prefix
+        may write; under the prefix itself for a one-part key."""
+        parts = key_parts(key)
+        owner = f"/{parts[0]}" if len(parts) > 1 else ""
+        return f"{self.root}{owner}/{TEMP_FOLDER}"
+
     def put_file(self, local_path: str, key: str) -> StoredObject:
         fs = self.filesystem()
         uri = self.uri_for(key)
-        temp = f"{self.root}/{TEMP_FOLDER}/{uuid.uuid4().hex}"
+        temp = f"{self._temp_folder(key)}/{uuid.uuid4().hex}"
         digest = hashlib.sha256()
         size = 0
         with self._errors("store", uri):
