@@ -10,7 +10,8 @@ and adapters are tested end to end on 127.0.0.1:
 - jobs: ``/racm/jobm/rest/computedomains``, ``POST jobs/docker``, ``GET jobs/{id}``,
   ``POST jobs/{id}/cancel``. A job's command really runs, as ``bash -c`` in its results folder
   on the local disk, with ``stdout.txt``/``stderr.txt`` there and a container of its own (a
-  fresh token of its user in ``keystone.token``, under ``FORGELAB_SCISERVER_ROOT``); its status goes
+  fresh token of its user in ``keystone.token``, this server's URLs in ``sciscript.json``, under
+  ``FORGELAB_SCISERVER_ROOT``); its status goes
   1 → 2 → 8 → 16 → 32 or 64 (128 when cancelled);
 - files: ``/fileservice/api/{file,folder,data,jsontree}/<root>/<owner>/<volume>/...`` in a
   temporary folder, with SciServer's ``quiet`` semantics (default false: fail if it exists).
@@ -264,17 +265,27 @@ class SciServerContractServer:
         return web.json_response(job.model())
 
     def _container(self, job: _Job) -> Path:
-        """The job's container file system: its user's own token in ``keystone.token``.
+        """The job's container file system: its user's own token in ``keystone.token``, and
+        this server's base URLs in ``/etc/sciserver/sciscript.json``, as in a Compute image.
 
         The job finds it as in a real Compute container (``FORGELAB_SCISERVER_ROOT`` stands for
         ``/``, see :mod:`forgelab.sciserver.container`), outside its results folder.
         """
-        home = self.root / "containers" / str(job.id) / "home" / "idies"
+        container = self.root / "containers" / str(job.id)
+        home = container / "home" / "idies"
         home.mkdir(parents=True, exist_ok=True)
         token = home / "keystone.token"
         token.write_text(self.issue_token(job.user), encoding="utf-8")
         token.chmod(0o600)
-        return self.root / "containers" / str(job.id)
+        system = container / "etc" / "sciserver"
+        system.mkdir(parents=True, exist_ok=True)
+        (system / "sciscript.json").write_text(
+            json.dumps(
+                {"AuthenticationURL": self.urls["login_url"], "RacmApiURL": self.urls["racm_url"]}
+            ),
+            encoding="utf-8",
+        )
+        return container
 
     async def _run(self, job: _Job) -> None:
         job.status = 2
