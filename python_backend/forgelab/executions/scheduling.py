@@ -67,12 +67,13 @@ class Scheduler(JobRunner):
                     elif bad:
                         names = ", ".join(jobs[u].name or jobs[u].node for u in bad)
                         status[job_id] = "skipped"
+                        # The message says why; every display already shows the state before it.
                         self._set_job(
                             execution_id,
                             job_id,
                             "skipped",
                             ended_at=now(),
-                            error={"message": f"skipped: upstream job {names} did not succeed"},
+                            error={"message": f"upstream job {names} did not succeed"},
                         )
                     elif all(status[u] == "succeeded" for u in ups):
                         status[job_id] = "queued"
