@@ -111,6 +111,8 @@ class ExecutionsCore:
         data: dict[str, Any] = {"status": status}
         if fields.get("error"):
             data["error"] = fields["error"]["message"]
+            if fields["error"].get("known"):
+                data["known"] = True
         event = self.store.add_event(job_id, execution_id, "status", data)
         self._announce(execution_id, event)
 
