@@ -325,6 +325,9 @@ export class ExecutionModel {
           job.endedAt ??= event.time ?? null;
           if (event.data?.error) {
             job.error = { message: String(event.data.error) };
+            if (event.data.type) {
+              job.error.type = String(event.data.type);
+            }
             if (event.data.known) {
               job.error.known = true;
             }
@@ -358,8 +361,8 @@ export function jobDuration(job: Job, now = Date.now()): number | null {
   return Math.max(0, (end - Date.parse(job.startedAt)) / 1000);
 }
 
-/** Longest error text a failure notice quotes; the rest is in the execution view. */
-export const NOTICE_ERROR_LENGTH = 160;
+/** Longest failure notice: JupyterLab's notifications cut longer messages short. */
+export const NOTICE_LENGTH = 140;
 
 /** The name a user knows an execution by: its name without `.pipeline.json`, else its id. */
 export function executionTitle(execution: Execution): string {
@@ -378,12 +381,15 @@ export function failureNotice(execution: Execution): string {
     return `${title} ${execution.status}${execution.error ? `: ${execution.error}` : ''}`;
   }
   const name = job.name ?? job.node;
-  const first = (job.error?.message ?? 'the job failed').split('\n')[0];
-  const error =
-    first.length > NOTICE_ERROR_LENGTH
-      ? `${first.slice(0, NOTICE_ERROR_LENGTH - 1)}…`
-      : first;
-  return `${title} failed: ${name} — ${error}`;
+  const message = job.error?.message ?? 'the job failed';
+  const type =
+    job.error?.type && !message.startsWith(`${job.error.type}:`)
+      ? `${job.error.type}: `
+      : '';
+  const line = `${title} failed: ${name} — ${type}${message.split('\n')[0]}`;
+  return line.length > NOTICE_LENGTH
+    ? `${line.slice(0, NOTICE_LENGTH - 1)}…`
+    : line;
 }
 
 /**

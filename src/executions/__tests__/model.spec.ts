@@ -218,11 +218,27 @@ describe('a failed execution', () => {
     expect(failureNotice(failed().execution)).toBe(
       "digits failed: Train keras — FileNotFoundError: reference 'architecture': digits.arch.json does not exist"
     );
+    const known = failed();
+    known.apply({
+      job: 'j2',
+      seq: 1,
+      kind: 'status',
+      data: {
+        status: 'failed',
+        error:
+          'missing.csv does not exist — check the path, or upload the file',
+        type: 'FileNotFoundError',
+        known: true
+      }
+    });
+    expect(failureNotice(known.execution)).toBe(
+      'digits failed: Train keras — FileNotFoundError: missing.csv does not exist — check the path, or upload the file'
+    );
     const long = failed();
     long.job('j2')!.error = { message: `ValueError: ${'x'.repeat(300)}\nmore` };
     const notice = failureNotice(long.execution);
     expect(notice.endsWith('…')).toBe(true);
-    expect(notice.length).toBeLessThan(200);
+    expect(notice.length).toBe(140);
   });
 
   it('keeps a known error to its one line; others show their type and traceback', () => {
