@@ -10,6 +10,7 @@ example serves itself come from :data:`SERVICE_REMEDIES`, matched by the URL tha
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,17 +65,23 @@ KNOWN_ERRORS: tuple[KnownError, ...] = (
 @dataclass(frozen=True)
 class ServiceRemedy:
     """What to do when a URL of a service a ForgeLab example serves cannot be reached: the URL
-    is the value of one of ``variables`` or starts with one of ``defaults``."""
+    starts with the value of one of ``variables``, or matches one of ``urls`` (regular
+    expressions: the real services, and the address shape of the example's own server)."""
 
     variables: tuple[str, ...]
-    defaults: tuple[str, ...]
+    urls: tuple[str, ...]
     remedy: str
 
 
 SERVICE_REMEDIES: tuple[ServiceRemedy, ...] = (
     ServiceRemedy(
         ("REDSHIFT_CASJOBS_URL", "REDSHIFT_SAS_URL"),
-        ("https://skyserver.sdss.org/CasJobs", "https://data.sdss.org/sas"),
+        (
+            r"https://skyserver\.sdss\.org/CasJobs",
+            r"https://data\.sdss\.org/sas",
+            # the offline sky of `forgelab example redshift --offline`
+            r"http://(127\.0\.0\.1|localhost):\d+/(CasJobs/RestApi|sas)(/|$)",
+        ),
         "start `forgelab example redshift --offline` and set the variables it prints",
     ),
 )
@@ -96,8 +103,10 @@ def _service_remedy(url: str | None, environ: dict[str, str]) -> str | None:
     if not url:
         return None
     for row in SERVICE_REMEDIES:
-        known = [environ[v] for v in row.variables if environ.get(v)] + list(row.defaults)
-        if any(url.rstrip("/").startswith(k.rstrip("/")) for k in known):
+        served = [environ[v].rstrip("/") for v in row.variables if environ.get(v)]
+        if any(url.rstrip("/").startswith(v) for v in served) or any(
+            re.match(pattern, url) for pattern in row.urls
+        ):
             return row.remedy
     return None
 

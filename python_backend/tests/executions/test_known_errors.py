@@ -36,6 +36,15 @@ def test_an_unreachable_casjobs_of_the_redshift_example_says_to_start_the_offlin
     )
 
 
+def test_the_offline_skys_address_set_by_hand_gets_the_examples_remedy_too():
+    url = _dead_url().replace("/CasJobs", "/CasJobs/RestApi")
+    error = _raised(lambda: CasJobs(url=url, timeout=5).query("SELECT 1"))
+    line, _ = explain(error, environ={})
+    assert line.endswith(
+        "— start `forgelab example redshift --offline` and set the variables it prints"
+    )
+
+
 def test_any_other_unreachable_url_says_to_check_the_service():
     url = _dead_url()
     error = _raised(lambda: requests.get(url, timeout=5))
