@@ -56,8 +56,8 @@ class _Printer:
     """Job states and output lines on stderr, prefixed by the job's name.
 
     A job's stderr from a traceback on is held back until the job goes on or ends: when it
-    fails with a known error type, its one-line error replaces the traceback (which stays in
-    the job's events, shown by ``forgelab run --json`` and the execution view's console).
+    fails with a known error type, its one-line error replaces the traceback (kept in the job's
+    ``error.traceback``, printed by ``--json``, and in the execution view's console).
     """
 
     def __init__(self, names: dict[str, str], quiet: bool) -> None:
@@ -76,7 +76,7 @@ class _Printer:
         held = self.held.pop(job or "", [])
         if drop and held:
             who = self.names.get(job or "", "execution")
-            print(f"{who} | (traceback left out: see the job's console)", file=sys.stderr)
+            print(f"{who} | (traceback left out: --json shows it)", file=sys.stderr)
             return
         for line in held:
             print(line, file=sys.stderr, flush=True)

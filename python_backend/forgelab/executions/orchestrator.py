@@ -151,7 +151,9 @@ class Orchestrator(Recovery):
         if issues:
             raise pipelines.PipelineError(issues, source=path)
 
-    def _check_files_exist(self, doc: Mapping[str, Any], path: str | None, owner: Any) -> None:
+    def _check_files_exist(
+        self, doc: Mapping[str, Any], path: str | None, owner: str | None
+    ) -> None:
         """Refuse references and Input sources that name no file (nor, for a source, one of
         the owner's artifacts): found now, not when a job fails with a path on the server."""
 
