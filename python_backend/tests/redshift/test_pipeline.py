@@ -275,3 +275,6 @@ def test_a_run_without_the_offline_sky_says_in_one_line_to_start_it(tmp_path):
         "start `forgelab example redshift --offline`"
     ) in done.stderr
     assert "failed     Casjobs query" in done.stdout
+    assert "[Preprocess] skipped: upstream job Download fits did not succeed" in done.stderr
+    assert "[Knn baseline] skipped: upstream jobs " in done.stderr
+    assert "skipped: skipped" not in output
