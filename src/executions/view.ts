@@ -139,6 +139,11 @@ export class ExecutionView extends SplitPanel {
    * selection is set aside for the fit (without the job panel noticing).
    */
   private _fitWholeGraph(): void {
+    if (!this._graphHasSize()) {
+      // A view in a hidden tab: fit when it is shown.
+      this._fitWholeGraphWhenSized();
+      return;
+    }
     const node = this.jobPanel.job?.node;
     this._reselecting = true;
     try {
@@ -158,14 +163,19 @@ export class ExecutionView extends SplitPanel {
     if (typeof ResizeObserver === 'undefined') {
       return;
     }
+    this._sizeObserver?.disconnect();
     const observer = new ResizeObserver(() => {
-      if (this.graph.node.clientWidth > 0 && this.graph.node.clientHeight > 0) {
+      if (this._graphHasSize()) {
         observer.disconnect();
         this._fitWholeGraph();
       }
     });
     observer.observe(this.graph.node);
     this._sizeObserver = observer;
+  }
+
+  private _graphHasSize(): boolean {
+    return this.graph.node.clientWidth > 0 && this.graph.node.clientHeight > 0;
   }
 
   private _stream: EventStream;
