@@ -233,6 +233,20 @@ export class ExecutionModel {
     return this._execution.jobs.find(j => j.id === id);
   }
 
+  /** The first job that failed (in the server's order), if any. */
+  failedJob(): Job | undefined {
+    return this._execution.jobs.find(j => j.status === 'failed');
+  }
+
+  /** The job to show first: the failed one, else the first running, else the first. */
+  shownJob(): Job | undefined {
+    return (
+      this.failedJob() ??
+      this._execution.jobs.find(j => j.status === 'running') ??
+      this._execution.jobs[0]
+    );
+  }
+
   /** The job that runs a pipeline node. */
   jobForNode(node: string): Job | undefined {
     return this._execution.jobs.find(j => j.node === node);
@@ -311,6 +325,12 @@ export class ExecutionModel {
           job.endedAt ??= event.time ?? null;
           if (event.data?.error) {
             job.error = { message: String(event.data.error) };
+            if (event.data.type) {
+              job.error.type = String(event.data.type);
+            }
+            if (event.data.known) {
+              job.error.known = true;
+            }
           }
         }
         this._stateChanged.emit();
@@ -339,4 +359,50 @@ export function jobDuration(job: Job, now = Date.now()): number | null {
   }
   const end = job.endedAt ? Date.parse(job.endedAt) : now;
   return Math.max(0, (end - Date.parse(job.startedAt)) / 1000);
+}
+
+/** Longest failure notice: JupyterLab's notifications cut longer messages short. */
+export const NOTICE_LENGTH = 140;
+
+/** The name a user knows an execution by: its name without `.pipeline.json`, else its id. */
+export function executionTitle(execution: Execution): string {
+  const name = execution.name ?? execution.pipelinePath?.split('/').pop();
+  return name ? name.replace(/\.pipeline\.json$/, '') : execution.id;
+}
+
+/**
+ * One line that says a failed execution failed and why:
+ * `digits failed: Train keras — FileNotFoundError: …`, the error's first line, shortened.
+ */
+export function failureNotice(execution: Execution): string {
+  const title = executionTitle(execution);
+  const job = execution.jobs.find(j => j.status === 'failed');
+  if (!job) {
+    return `${title} ${execution.status}${execution.error ? `: ${execution.error}` : ''}`;
+  }
+  const name = job.name ?? job.node;
+  const message = job.error?.message ?? 'the job failed';
+  const type =
+    job.error?.type && !message.startsWith(`${job.error.type}:`)
+      ? `${job.error.type}: `
+      : '';
+  const line = `${title} failed: ${name} — ${type}${message.split('\n')[0]}`;
+  return line.length > NOTICE_LENGTH
+    ? `${line.slice(0, NOTICE_LENGTH - 1)}…`
+    : line;
+}
+
+/**
+ * What the job panel says of a job's error: a known error type is its one line (cause and
+ * remedy; the traceback is in the console below), any other error its type, text and traceback.
+ */
+export function errorText(error: NonNullable<Job['error']>): string {
+  if (error.known) {
+    return error.message;
+  }
+  const type =
+    error.type && !error.message.startsWith(`${error.type}:`)
+      ? `${error.type}: `
+      : '';
+  return `${type}${error.message}${error.traceback ? `\n${error.traceback}` : ''}`;
 }

@@ -11,7 +11,13 @@ import { GraphView, IViewGraph, readOnlyDelegate } from '../graphview';
 import { connectionKey, viewNode } from '../pipeline';
 import { ansiSegments } from './ansi';
 import { EventStream, ExecutionsClient } from '../services';
-import { ExecutionModel, FINAL_JOB_STATES, JobLog, jobDuration } from './model';
+import {
+  errorText,
+  ExecutionModel,
+  FINAL_JOB_STATES,
+  JobLog,
+  jobDuration
+} from './model';
 
 /** Console lines kept in the DOM; older ones are removed (the model keeps more). */
 export const MAX_DOM_LINES = 2000;
@@ -50,17 +56,21 @@ export class ExecutionView extends SplitPanel {
     this.setRelativeSizes([3, 2]);
 
     this.graph.selectionChanged.connect((_, selection) => {
+      if (this._reselecting) {
+        return;
+      }
       const [node] = selection.nodes;
       this.jobPanel.showJob(node ? this.model.jobForNode(node) : undefined);
     });
     this.model.stateChanged.connect(this._onState, this);
     this.graph.render(executionViewGraph(this.model));
-    // Show a job at once: the first one running, else the first one.
-    const shown =
-      this.model.jobs.find(j => j.status === 'running') ?? this.model.jobs[0];
+    // Show a job at once: the failed one, else the first one running, else the first one.
+    const shown = this.model.shownJob();
     if (shown) {
       this.graph.select([shown.node]);
     }
+    this._failureShown = this.model.status === 'failed';
+    this._fitWholeGraphWhenSized();
 
     this._stream = client.stream(execution.id, 0);
     this._stream.onEvent = event => this.model.apply(event);
@@ -97,21 +107,82 @@ export class ExecutionView extends SplitPanel {
       return;
     }
     this._stream.close();
+    this._sizeObserver?.disconnect();
     super.dispose();
+  }
+
+  /** Select the failed job, the whole graph in view (the failure may be anywhere in it). */
+  showFailure(): void {
+    const failed = this.model.failedJob();
+    if (failed) {
+      this.graph.select([failed.node]);
+      this._fitWholeGraph();
+    }
   }
 
   private _onState(): void {
     this.graph.render(executionViewGraph(this.model));
     this.node.dataset.status = this.model.status;
     this.jobPanel.updateState();
+    if (this.model.status === 'failed' && !this._failureShown) {
+      this._failureShown = true;
+      this.showFailure();
+    }
     if (this.model.isFinal && !this._refreshed) {
       this._refreshed = true;
       void this.refresh().catch(() => undefined);
     }
   }
 
+  /**
+   * Fit the whole graph, keeping the selection: the graph view fits what is selected, so the
+   * selection is set aside for the fit (without the job panel noticing).
+   */
+  private _fitWholeGraph(): void {
+    if (!this._graphHasSize()) {
+      // A view in a hidden tab: fit when it is shown.
+      this._fitWholeGraphWhenSized();
+      return;
+    }
+    const node = this.jobPanel.job?.node;
+    this._reselecting = true;
+    try {
+      this.graph.select([]);
+      this.graph.fit(false);
+      this.graph.select(node ? [node] : []);
+    } finally {
+      this._reselecting = false;
+    }
+  }
+
+  /**
+   * The graph view fits (to the selection) once it first has a size; then fit the whole graph.
+   * Its own observer was created first, so it has fitted when this one is called.
+   */
+  private _fitWholeGraphWhenSized(): void {
+    if (typeof ResizeObserver === 'undefined') {
+      return;
+    }
+    this._sizeObserver?.disconnect();
+    const observer = new ResizeObserver(() => {
+      if (this._graphHasSize()) {
+        observer.disconnect();
+        this._fitWholeGraph();
+      }
+    });
+    observer.observe(this.graph.node);
+    this._sizeObserver = observer;
+  }
+
+  private _graphHasSize(): boolean {
+    return this.graph.node.clientWidth > 0 && this.graph.node.clientHeight > 0;
+  }
+
   private _stream: EventStream;
   private _refreshed = false;
+  private _failureShown = false;
+  private _reselecting = false;
+  private _sizeObserver: ResizeObserver | null = null;
 }
 
 const READ_ONLY = 'An execution cannot be edited: edit its pipeline instead.';
@@ -211,9 +282,7 @@ export class JobPanel extends Widget {
       FINAL_JOB_STATES.has(job.status);
     const error = this._q('.jp-ForgeLab-JobPanel-error');
     error.hidden = !job.error;
-    error.textContent = job.error
-      ? `${job.error.type ? `${job.error.type}: ` : ''}${job.error.message}${job.error.traceback ? `\n${job.error.traceback}` : ''}`
-      : '';
+    error.textContent = job.error ? errorText(job.error) : '';
     this._renderInfo();
   }
 

@@ -268,6 +268,10 @@ export interface Job {
     message: string;
     type?: string;
     traceback?: string;
+    /**
+     * The message is the one-line cause and remedy of a known error type; the traceback is in the job's console.
+     */
+    known?: boolean;
   } | null;
   /**
    * Output port name to artifact.

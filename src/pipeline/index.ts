@@ -4,6 +4,7 @@
 export * from './ydoc';
 export * from './ports';
 export * from './validation';
+export * from './filecheck';
 export * from './model';
 export * from './catalog';
 export * from './viewdata';

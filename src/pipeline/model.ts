@@ -12,6 +12,7 @@ import {
   IGraphEndpoint
 } from '../graph';
 import { FormatDocumentModel, FormatModelFactory } from '../ydoc/formatmodel';
+import { IFileCheck, missingFileIssues } from './filecheck';
 import { IOperationUpdate, updateOperation } from './opsource';
 import { graphEdge, IPipelineGraphNode, pipelineGraph } from './ports';
 import { IPipelineIssue, pipelineIssues } from './validation';
@@ -74,6 +75,24 @@ export class PipelineModel
     });
   }
 
+  /**
+   * What is known of the files the pipeline names; with it, validation reports the missing
+   * ones on their node and property.
+   */
+  get fileCheck(): IFileCheck | null {
+    return this._fileCheck;
+  }
+  set fileCheck(value: IFileCheck | null) {
+    this._fileCheck = value;
+    this._issues = null;
+    this._pipelineChanged.emit({
+      nodes: [],
+      connections: [],
+      meta: false,
+      issues: true
+    });
+  }
+
   /** The pipeline as JSON. */
   toPipeline(): Pipeline {
     return this.sharedModel.getPipeline();
@@ -98,7 +117,11 @@ export class PipelineModel
   /** Every issue of the pipeline (cached until the next change). */
   get issues(): IPipelineIssue[] {
     if (!this._issues) {
-      this._issues = pipelineIssues(this.toPipeline(), this._catalog);
+      const pipeline = this.toPipeline();
+      this._issues = pipelineIssues(pipeline, this._catalog);
+      if (this._fileCheck) {
+        this._issues.push(...missingFileIssues(pipeline, this._fileCheck));
+      }
     }
     return this._issues;
   }
@@ -392,6 +415,7 @@ export class PipelineModel
   }
 
   private _catalog: ReadonlyMap<string, Operation> | null = null;
+  private _fileCheck: IFileCheck | null = null;
   private _graph: Graph<IPipelineGraphNode> | null = null;
   private _issues: IPipelineIssue[] | null = null;
   private _pipelineChanged = new Signal<this, PipelineModel.IChange>(this);

@@ -20,7 +20,8 @@ import {
 } from '../provenance/origins';
 import { PipelineModel } from './model';
 import { hasEditableSource } from './viewdata';
-import { attributeValueProblem } from './validation';
+import { issueField } from './filecheck';
+import { attributeValueProblem, IPipelineIssue } from './validation';
 
 /** Read a field's text as a value of `attribute`, or say why it is not one. */
 export function parseAttributeInput(
@@ -193,6 +194,7 @@ export class PropertyPanel extends Widget {
       }
     }
     const issues = this._model.issuesByNode().get(node.id) ?? [];
+    this._markFields(issues);
     if (issues.length) {
       const list = document.createElement('ul');
       list.className = 'jp-ForgeLab-Properties-issues';
@@ -202,6 +204,24 @@ export class PropertyPanel extends Widget {
         list.appendChild(li);
       }
       this.node.appendChild(list);
+    }
+  }
+
+  /** Mark the field each issue is about (a missing reference file, an Input's source). */
+  private _markFields(issues: IPipelineIssue[]): void {
+    for (const issue of issues) {
+      const name = issueField(issue.path);
+      const field = Array.from(
+        this.node.querySelectorAll<HTMLInputElement>('[name]')
+      ).find(f => name !== null && f.name === name);
+      if (!field) {
+        continue;
+      }
+      field.classList.add('jp-mod-invalid');
+      const error = field.closest('label')?.nextElementSibling;
+      if (error && !error.textContent) {
+        error.textContent = issue.message;
+      }
     }
   }
 

@@ -13,12 +13,15 @@ import {
   ToolbarButton,
   undoIcon
 } from '@jupyterlab/ui-components';
+import { PathExt } from '@jupyterlab/coreutils';
+import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { runWithDialog } from '../executions/run';
 import { IForgeLab } from '../tokens';
 import { OperationCatalog } from './catalog';
 import { PipelineEditor } from './editor';
+import { FileChecker, FileExists } from './filecheck';
 import { PipelineModel } from './model';
 import { ImplicitOperation, Reference } from '../formats';
 
@@ -30,10 +33,28 @@ export class PipelineDocumentWidget extends DocumentWidget<
   /** Create the widget; `forgelab` supplies the server and the default adapters for Run. */
   constructor(
     options: DocumentWidget.IOptions<PipelineEditor, PipelineModel>,
-    private readonly _forgelab: IForgeLab
+    private readonly _forgelab: IForgeLab,
+    exists?: FileExists
   ) {
     super(options);
     this.content.canvas.holdUntil(this.revealed);
+    if (exists) {
+      const model = this.content.model;
+      const checker = new FileChecker(
+        exists,
+        () => model.toPipeline(),
+        () => PathExt.dirname(this.context.path),
+        check => (model.fileCheck = check)
+      );
+      this._files = checker;
+      model.pipelineChanged.connect((_, change) => {
+        if (change.nodes.length) {
+          checker.schedule();
+        }
+      });
+      this.context.pathChanged.connect(() => checker.schedule());
+      void this.context.ready.then(() => checker.schedule());
+    }
     this.addClass('jp-ForgeLab-PipelineDocument');
     const button = (
       name: string,
@@ -107,7 +128,19 @@ export class PipelineDocumentWidget extends DocumentWidget<
     return id;
   }
 
+  /** Look at the named files again: one may have been uploaded meanwhile. */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    this._files?.schedule();
+  }
+
+  dispose(): void {
+    this._files?.dispose();
+    super.dispose();
+  }
+
   private _executionStarted = new Signal<this, string>(this);
+  private _files: FileChecker | null = null;
 }
 
 /** Creates pipeline editors for `*.pipeline.json` documents. */
@@ -126,7 +159,8 @@ export class PipelineWidgetFactory extends ABCWidgetFactory<
     ) => Promise<string | null>,
     private readonly _notebookRecords?: (
       notebook: string
-    ) => Promise<ImplicitOperation[]>
+    ) => Promise<ImplicitOperation[]>,
+    private readonly _exists?: FileExists
   ) {
     super(options);
   }
@@ -143,6 +177,10 @@ export class PipelineWidgetFactory extends ABCWidgetFactory<
         : undefined,
       notebookRecords: this._notebookRecords
     });
-    return new PipelineDocumentWidget({ context, content }, this._forgelab);
+    return new PipelineDocumentWidget(
+      { context, content },
+      this._forgelab,
+      this._exists
+    );
   }
 }

@@ -10,6 +10,7 @@ import {
 import {
   ICommandPalette,
   MainAreaWidget,
+  Notification,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import {
@@ -20,7 +21,12 @@ import {
 } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { ExecutionsSidebar, ExecutionView, showError } from '../executions';
+import {
+  ExecutionsSidebar,
+  ExecutionView,
+  failureNotice,
+  showError
+} from '../executions';
 import { executionsIcon } from '../icons';
 import { ExecutionsClient } from '../services';
 import { IExecutionOpener, IForgeLab } from '../tokens';
@@ -75,6 +81,7 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
         widget.title.icon = executionsIcon;
         widget.title.closable = true;
         addToolbar(widget, client, open);
+        notifyFailure(content, () => open(id));
         app.shell.add(widget, 'main');
         await tracker.add(widget);
         app.shell.activateById(widget.id);
@@ -122,6 +129,31 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
     };
   }
 };
+
+/**
+ * When an execution the view follows fails, say so in a notification that names the failed job
+ * and its error, with an action that opens (or brings back) the view.
+ */
+function notifyFailure(view: ExecutionView, open: () => void): void {
+  if (view.model.isFinal) {
+    return; // the user opened an execution that had already ended: nothing new to tell
+  }
+  const onState = () => {
+    if (!view.model.isFinal) {
+      return;
+    }
+    view.model.stateChanged.disconnect(onState);
+    if (view.model.status === 'failed') {
+      Notification.error(failureNotice(view.model.execution), {
+        autoClose: false,
+        actions: [
+          { label: 'Open', caption: 'Open the execution', callback: open }
+        ]
+      });
+    }
+  };
+  view.model.stateChanged.connect(onState);
+}
 
 /** Cancel, re-run (all, from failed) and refresh buttons of an execution's view. */
 function addToolbar(

@@ -16,6 +16,7 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { dump } from '../formats';
 import { pipelineIcon } from '../icons';
 import {
+  contentsFileExists,
   emptyPipeline,
   OperationCatalog,
   OperationSourceOpener,
@@ -91,7 +92,8 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       docManager
         ? referencePicker({ docManager, artifacts: forgelab.api.artifacts })
         : undefined,
-      notebook => provenance.records(notebook)
+      notebook => provenance.records(notebook),
+      contentsFileExists(app.serviceManager.contents)
     );
     const sources = new OperationSourceOpener({
       shell: app.shell,

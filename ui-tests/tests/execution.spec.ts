@@ -4,6 +4,7 @@
  * executions sidebar lists the execution and traces its artifacts.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { runAFailingPipeline } from './failedrun';
 
 /**
  * A training-like job: a line and a loss curve per step, then it waits for a marker file the
@@ -221,5 +222,12 @@ test.describe('execution view', () => {
       body: listed,
       contentType: 'image/png'
     });
+  });
+
+  test('a failed run is notified and its view opens on the failed job, the whole graph in view', async ({
+    page,
+    tmpPath
+  }) => {
+    await runAFailingPipeline(page, tmpPath);
   });
 });

@@ -3,6 +3,7 @@
  * editors still open, edit, undo, save and reopen their files as plain text.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { runAFailingPipeline } from './failedrun';
 import { command, graphNode, readFile, save } from './utils';
 
 /** Starting a kernel and importing Keras in it takes a while on a small machine. */
@@ -168,5 +169,12 @@ test.describe('without jupyter-collaboration', () => {
     });
 
     expect(errors).toEqual([]);
+  });
+
+  test('a failed run is notified and its view opens on the failed job, the whole graph in view', async ({
+    page,
+    tmpPath
+  }) => {
+    await runAFailingPipeline(page, tmpPath);
   });
 });

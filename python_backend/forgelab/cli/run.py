@@ -53,13 +53,37 @@ def _overrides(items: list[str]) -> dict[str, str]:
     return found
 
 
+TRACEBACK = "Traceback (most recent call last):"
+
+
 class _Printer:
-    """Job states and output lines on stderr, prefixed by the job's name."""
+    """Job states and output lines on stderr, prefixed by the job's name.
+
+    A job's stderr from a traceback on is held back until the job goes on or ends: when it
+    fails with a known error type, its one-line error replaces the traceback (kept in the job's
+    ``error.traceback``, printed by ``--json``, and in the execution view's console).
+    """
 
     def __init__(self, names: dict[str, str], quiet: bool) -> None:
         self.names, self.quiet = names, quiet
         # Adapters may report a state the orchestrator reports too (dask: 'running' on a worker).
         self.last_status: dict[str | None, Any] = {}
+        self.held: dict[str, list[str]] = {}
+        self.known: set[str] = set()
+
+    def finish(self) -> None:
+        """Print what is still held (lines that came after their job's final state)."""
+        for job in list(self.held):
+            self._release(job, drop=job in self.known)
+
+    def _release(self, job: str | None, *, drop: bool = False) -> None:
+        held = self.held.pop(job or "", [])
+        if drop and held:
+            who = self.names.get(job or "", "execution")
+            print(f"{who} | (traceback left out: --json shows it)", file=sys.stderr)
+            return
+        for line in held:
+            print(line, file=sys.stderr, flush=True)
 
     def __call__(self, message: dict[str, Any]) -> None:
         job = message.get("job")
@@ -68,6 +92,9 @@ class _Printer:
         if kind == "status":
             extra = f": {data['error']}" if isinstance(data, dict) and data.get("error") else ""
             status = data.get("status") if isinstance(data, dict) else data
+            if isinstance(data, dict) and data.get("known"):
+                self.known.add(job or "")
+            self._release(job, drop=(job or "") in self.known)
             if self.last_status.get(job) == (status, extra):
                 return
             self.last_status[job] = (status, extra)
@@ -75,7 +102,12 @@ class _Printer:
         elif self.quiet:
             return
         elif kind in ("stdout", "stderr"):
-            print(f"{who} | {data}", file=sys.stderr, flush=True)
+            line = f"{who} | {data}"
+            if kind == "stderr" and ((job or "") in self.held or str(data).startswith(TRACEBACK)):
+                self.held.setdefault(job or "", []).append(line)
+                return
+            self._release(job)
+            print(line, file=sys.stderr, flush=True)
         elif kind == "progress" and isinstance(data, dict):
             total = data.get("total") or "?"
             print(
@@ -133,6 +165,7 @@ async def _run(args: argparse.Namespace) -> int:
     )
     try:
         final = await orchestrator.wait(execution["id"])
+        printer.finish()
     finally:
         loop.remove_signal_handler(signal.SIGINT)
         await orchestrator.close()

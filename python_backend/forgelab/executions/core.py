@@ -111,6 +111,9 @@ class ExecutionsCore:
         data: dict[str, Any] = {"status": status}
         if fields.get("error"):
             data["error"] = fields["error"]["message"]
+            for key in ("type", "known"):  # what the browser's failure notice and panel show
+                if fields["error"].get(key):
+                    data[key] = fields["error"][key]
         event = self.store.add_event(job_id, execution_id, "status", data)
         self._announce(execution_id, event)
 

@@ -28,6 +28,7 @@ from ..paths import inside_root, tree_inside_root
 from ..store import now
 from ..store.store import FINAL_JOB_STATES
 from . import pipeline as pipelines
+from . import references
 from .errors import ExecutionError, ExecutionNotFound
 from .ids import new_id
 from .recovery import Recovery
@@ -74,6 +75,7 @@ class Orchestrator(Recovery):
         pipelines.validate(doc, source=path)
         if self.confine:
             self._check_files_inside_root(doc, path)
+        self._check_files_exist(doc, path, owner or self.owner)
         compute = compute or self.default_compute
         storage = storage or self.default_storage
         for kind, adapter_name in (("compute", compute), ("storage", storage)):
@@ -148,6 +150,21 @@ class Orchestrator(Recovery):
                     )
         if issues:
             raise pipelines.PipelineError(issues, source=path)
+
+    def _check_files_exist(
+        self, doc: Mapping[str, Any], path: str | None, owner: str | None
+    ) -> None:
+        """Refuse references and Input sources that name no file (nor, for a source, one of
+        the owner's artifacts): found now, not when a job fails with a path on the server."""
+
+        def known(source: str) -> bool:
+            found = self.store.get_artifact(source, owner=owner) or self.store.find_artifact(
+                uri=source, owner=owner
+            )
+            return found is not None
+
+        base = (self.root / path).parent if path else self.root
+        references.check(doc, base, self.root, known, source=path)
 
     # -- cancel, re-run, resume, recover --------------------------------------------------
     async def cancel(self, execution_id: str) -> dict[str, Any]:

@@ -249,6 +249,8 @@ class JobRunner(ExecutionsCore):
                 error["type"] = str(failure["type"])
             if failure.get("traceback"):
                 error["traceback"] = str(failure["traceback"])
+            if failure.get("known"):
+                error["known"] = True
             self._set_job(execution_id, job_id, status, ended_at=ended, error=error)
             return status
         doc = execution.pipeline

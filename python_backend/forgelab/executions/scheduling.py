@@ -66,13 +66,15 @@ class Scheduler(JobRunner):
                         status[job_id] = "cancelled"
                     elif bad:
                         names = ", ".join(jobs[u].name or jobs[u].node for u in bad)
+                        # The message says why; every display already shows the state before it.
+                        why = f"upstream {_jobs_word(bad)} {names} did not succeed"
                         status[job_id] = "skipped"
                         self._set_job(
                             execution_id,
                             job_id,
                             "skipped",
                             ended_at=now(),
-                            error={"message": f"skipped: upstream job {names} did not succeed"},
+                            error={"message": why},
                         )
                     elif all(status[u] == "succeeded" for u in ups):
                         status[job_id] = "queued"
@@ -121,3 +123,8 @@ class Scheduler(JobRunner):
         )
         self._set_execution(execution_id, result, ended_at=now(), error=error)
         self._cancelled_executions.discard(execution_id)
+
+
+def _jobs_word(ids: list[str]) -> str:
+    """``job`` or ``jobs``, as many as ``ids``."""
+    return "job" if len(ids) == 1 else "jobs"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import events, progress, serializers
+from . import events, known_errors, progress, serializers
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
@@ -124,18 +124,22 @@ def run(function: Callable[..., Any], job_file: str | os.PathLike[str] = "job.js
         text = "".join(traceback.format_exception(error))
         sys.stderr.write(text)
         sys.stderr.flush()
-        _write_json_atomic(
-            result_path,
-            {
-                "status": "failed",
-                "error": {
-                    "type": type(error).__name__,
-                    "message": str(error) or type(error).__name__,
-                    "traceback": text,
-                },
-            },
-        )
+        _write_json_atomic(result_path, {"status": "failed", "error": failure(error, text)})
         return 1
+
+
+def failure(error: BaseException, text: str) -> dict[str, Any]:
+    """result.json's ``error``: a known error type is told in one line (``known``), any other
+    by its own text; the traceback is kept either way."""
+    found = known_errors.explain(error)
+    described: dict[str, Any] = {
+        "type": type(error).__name__,
+        "message": found[0] if found else (str(error) or type(error).__name__),
+        "traceback": text,
+    }
+    if found:
+        described["known"] = True
+    return described
 
 
 def _flush_figures() -> None:

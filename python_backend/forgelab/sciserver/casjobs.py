@@ -42,6 +42,14 @@ class CasJobsAuthError(CasJobsError):
     """The token is missing, invalid or expired."""
 
 
+class CasJobsUnreachable(CasJobsError):
+    """No answer from CasJobs at ``url``: nothing listens there, or it did not answer in time."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
 def _casjobs_message(response: requests.Response) -> str:
     """The ``Error Message`` of a CasJobs error body (or the body's text)."""
     try:
@@ -96,12 +104,13 @@ class CasJobs:
         try:
             response = requests.request(method, url, headers=headers, timeout=self.timeout, **kw)
         except requests.ConnectionError:
-            raise CasJobsError(
-                f"Could not {what}: {self.url} cannot be reached. Check the CasJobs URL."
+            raise CasJobsUnreachable(
+                f"Could not {what}: {self.url} cannot be reached. Check the CasJobs URL.",
+                self.url,
             ) from None
         except requests.Timeout:
-            raise CasJobsError(
-                f"Could not {what}: CasJobs did not answer within {self.timeout:g} s."
+            raise CasJobsUnreachable(
+                f"Could not {what}: CasJobs did not answer within {self.timeout:g} s.", self.url
             ) from None
         if response.status_code < 400:
             return response

@@ -88,6 +88,27 @@ def test_run_refuses_bad_overrides_and_invalid_pipelines(tmp_path: Path, ops) ->
     assert in_process(tmp_path, "executions")[1] == ""  # nothing was started
 
 
+def test_run_refuses_a_missing_reference_or_input_naming_the_node(tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    shutil.copy(REPO / "examples" / "digits.pipeline.json", tmp_path / "work")
+    code, _, err = in_process(tmp_path, "run", "work/digits.pipeline.json")
+    assert code == 2
+    assert err == (
+        "forgelab: Train keras: reference 'architecture': work/digits.arch.json does not exist "
+        "(upload it or choose another file)\n"
+    )
+    doc = json.loads((REPO / "examples" / "digits.pipeline.json").read_text())
+    doc["nodes"].append({"id": "data", "kind": "input", "name": "digits", "source": "d.csv"})
+    (tmp_path / "work" / "digits.arch.json").write_text("{}")
+    (tmp_path / "work" / "digits.pipeline.json").write_text(json.dumps(doc))
+    code, _, err = in_process(tmp_path / "work", "run", "digits.pipeline.json")
+    assert code == 2 and err == (
+        "forgelab: digits: source: d.csv is neither a file nor a known artifact "
+        "(upload it or choose another file)\n"
+    )
+    assert in_process(tmp_path, "executions")[1] == ""  # nothing was started
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("adapter", ["local", "dask"])
 def test_the_digits_example_trains_scores_and_plots(tmp_path: Path, adapter: str) -> None:

@@ -103,7 +103,10 @@ async def test_a_job_that_raises_fails_with_its_error_and_downstream_is_skipped(
     assert "boom: the numbers are wrong" in failed["error"]["message"]
     assert "Traceback" in failed["error"]["traceback"]
     skipped = next(j for j in final["jobs"] if j["node"] == "after")
-    assert "did not succeed" in skipped["error"]["message"]
+    assert skipped["error"]["message"] == "upstream job Boom did not succeed"
+    events, _ = orchestrator.store.events(skipped["id"])
+    said = [e["data"] for e in events if e["kind"] == "status"]
+    assert said == [{"status": "skipped", "error": "upstream job Boom did not succeed"}]
     assert "second" in final["error"] or "Boom" in final["error"]
 
 

@@ -142,6 +142,35 @@ async def test_an_invalid_pipeline_is_refused_with_its_issues(
     assert all("path" in issue for issue in body["issues"])
 
 
+async def test_a_missing_reference_is_refused_naming_the_node_and_a_path_under_the_root(
+    jp_fetch, jp_root_dir, ops
+) -> None:
+    make = node("make", ops["make"], label="Make numbers")
+    make["references"] = {"architecture": "../nets/digits.arch.json"}
+    (jp_root_dir / "work").mkdir()
+    (jp_root_dir / "work" / "p.pipeline.json").write_text(json.dumps(pipeline([make], [])))
+    with pytest.raises(tornado.httpclient.HTTPClientError) as caught:
+        await jp_fetch(
+            "forgelab",
+            "api",
+            "executions",
+            method="POST",
+            body=json.dumps({"path": "work/p.pipeline.json"}),
+        )
+    assert caught.value.code == 400
+    body = json.loads(caught.value.response.body)
+    assert body["message"] == (
+        "Make numbers: reference 'architecture': nets/digits.arch.json does not exist "
+        "(upload it or choose another file)"
+    )
+    assert str(jp_root_dir) not in caught.value.response.body.decode()
+    assert [(i["node"], i["path"]) for i in body["issues"]] == [
+        ("make", "/nodes/0/references/architecture")
+    ]
+    _, listed = await _fetch(jp_fetch, "executions")
+    assert listed["executions"] == []
+
+
 async def test_cancel_a_running_job_through_the_api(jp_fetch, ops) -> None:
     doc = pipeline(
         [node("make", ops["make"]), node("sleepy", ops["sleepy"])],

@@ -209,10 +209,10 @@ async def test_another_users_artifact_cannot_be_read_as_an_input(jp_fetch) -> No
         code, execution = await call(
             jp_fetch, "bob", "executions", method="POST", body={"pipeline": input_pipeline(source)}
         )
-        assert code == 201, execution
-        done = await finished(jp_fetch, "bob", execution["id"])
-        assert done["status"] == "failed"
-        assert "neither a file nor a known artifact" in str(done["jobs"][0]["error"]), done
+        # refused at submit, exactly like a source that names nothing
+        assert code == 400, execution
+        assert "numbers: source: " in execution["message"], execution
+        assert "is neither a file nor a known artifact" in execution["message"], execution
     code, execution = await call(
         jp_fetch,
         "alice",

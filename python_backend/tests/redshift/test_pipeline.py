@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,27 @@ def test_the_embed_pipeline_runs_on_the_trained_model_of_a_train_run(tiny_run):
     refused = _forgelab_run(folder, str(EXAMPLE / "embed.pipeline.json"))
     assert refused.returncode == 2
     assert "input 'model' has no value" in refused.stderr
+
+
+def test_a_run_without_the_offline_sky_says_in_one_line_to_start_it(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/CasJobs"
+    command = [sys.executable, "-m", "forgelab.cli", "run", str(EXAMPLE / "train.pipeline.json")]
+    env = {**os.environ, "KERAS_BACKEND": "torch", "REDSHIFT_CASJOBS_URL": dead}
+    env.pop("REDSHIFT_SAS_URL", None)
+    done = subprocess.run(
+        [*command, "--set", "config.scale=tiny"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-3000:]
+    assert "Traceback" not in output
+    assert (
+        f"[Casjobs query] failed: {dead} cannot be reached — "
+        "start `forgelab example redshift --offline`"
+    ) in done.stderr
+    assert "failed     Casjobs query" in done.stdout
+    assert "[Preprocess] skipped: upstream job Download fits did not succeed" in done.stderr
+    assert "[Knn baseline] skipped: upstream jobs " in done.stderr
+    assert "skipped: skipped" not in output

@@ -1,6 +1,12 @@
 import { Execution } from '../../formats';
 import { ansiSegments } from '../ansi';
-import { ExecutionModel, JobLog, jobDuration } from '../model';
+import {
+  errorText,
+  ExecutionModel,
+  failureNotice,
+  JobLog,
+  jobDuration
+} from '../model';
 
 function execution(): Execution {
   return {
@@ -150,5 +156,124 @@ describe('ansiSegments', () => {
     expect(ansiSegments('\x1b[92mok\x1b[39m')).toEqual([
       { text: 'ok', classes: ['jp-ForgeLab-ansi-fg-bright-green'] }
     ]);
+  });
+});
+
+describe('a failed execution', () => {
+  function failed(): ExecutionModel {
+    const model = new ExecutionModel({
+      ...execution(),
+      name: 'digits.pipeline.json',
+      jobs: [
+        { id: 'j1', node: 'load', name: 'Load digits', status: 'pending' },
+        { id: 'j2', node: 'train', name: 'Train keras', status: 'pending' },
+        { id: 'j3', node: 'score', name: 'Score', status: 'pending' }
+      ]
+    });
+    model.apply({
+      job: 'j1',
+      seq: 0,
+      kind: 'status',
+      data: { status: 'succeeded' }
+    });
+    model.apply({
+      job: 'j2',
+      seq: 0,
+      kind: 'status',
+      data: {
+        status: 'failed',
+        error:
+          "FileNotFoundError: reference 'architecture': digits.arch.json does not exist"
+      }
+    });
+    model.apply({
+      job: 'j3',
+      seq: 0,
+      kind: 'status',
+      data: {
+        status: 'skipped',
+        error: 'upstream job Train keras did not succeed'
+      }
+    });
+    model.apply({ job: null, kind: 'status', data: { status: 'failed' } });
+    return model;
+  }
+
+  it('shows its failed job first, not the first job', () => {
+    const model = failed();
+    expect(model.failedJob()!.node).toBe('train');
+    expect(model.shownJob()!.node).toBe('train');
+    const running = new ExecutionModel(execution());
+    running.apply({
+      job: 'j2',
+      seq: 0,
+      kind: 'status',
+      data: { status: 'running' }
+    });
+    expect(running.shownJob()!.node).toBe('score');
+    expect(new ExecutionModel(execution()).shownJob()!.node).toBe('train');
+  });
+
+  it('is told in one line naming the pipeline, the job and its error', () => {
+    expect(failureNotice(failed().execution)).toBe(
+      "digits failed: Train keras — FileNotFoundError: reference 'architecture': digits.arch.json does not exist"
+    );
+    const known = failed();
+    known.apply({
+      job: 'j2',
+      seq: 1,
+      kind: 'status',
+      data: {
+        status: 'failed',
+        error:
+          'missing.csv does not exist — check the path, or upload the file',
+        type: 'FileNotFoundError',
+        known: true
+      }
+    });
+    expect(failureNotice(known.execution)).toBe(
+      'digits failed: Train keras — FileNotFoundError: missing.csv does not exist — check the path, or upload the file'
+    );
+    const long = failed();
+    long.job('j2')!.error = { message: `ValueError: ${'x'.repeat(300)}\nmore` };
+    const notice = failureNotice(long.execution);
+    expect(notice.endsWith('…')).toBe(true);
+    expect(notice.length).toBe(140);
+  });
+
+  it('keeps a known error to its one line; others show their type and traceback', () => {
+    const model = new ExecutionModel(execution());
+    model.apply({
+      job: 'j1',
+      seq: 0,
+      kind: 'status',
+      data: {
+        status: 'failed',
+        error: 'http://sky cannot be reached — start it',
+        known: true
+      }
+    });
+    expect(model.job('j1')!.error).toEqual({
+      message: 'http://sky cannot be reached — start it',
+      known: true
+    });
+    expect(
+      errorText({
+        message: 'x cannot be reached — start it',
+        type: 'CasJobsUnreachable',
+        known: true,
+        traceback: 'Traceback …'
+      })
+    ).toBe('x cannot be reached — start it');
+    expect(
+      errorText({
+        message: 'ValueError: boom',
+        type: 'ValueError',
+        traceback: 'Traceback …'
+      })
+    ).toBe('ValueError: boom\nTraceback …');
+    expect(errorText({ message: 'boom', type: 'ValueError' })).toBe(
+      'ValueError: boom'
+    );
   });
 });

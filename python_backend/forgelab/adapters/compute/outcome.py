@@ -45,7 +45,9 @@ def outcome_from_exit(
     last_lines = f"\nLast lines of its stderr:\n{tail}" if tail else ""
     if result and result.get("status") == "failed":
         error = result.get("error") or {}
-        message = f"{error.get('type', 'Error')}: {error.get('message', 'the job failed')}"
+        message = str(error.get("message") or "the job failed")
+        if not error.get("known"):  # a known error's message is already the whole story
+            message = f"{error.get('type', 'Error')}: {message}"
         return JobOutcome("failed", exit_code, message, result)
     if exit_code == 0:
         if result and result.get("status") == "succeeded":
