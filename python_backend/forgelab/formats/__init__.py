@@ -184,6 +184,8 @@ def _explain(error: jsonschema.ValidationError) -> list[str]:
         return [f"expected at least {value} item{'' if value == 1 else 's'}"]
     if kw == "minLength":
         return [f"expected at least {value} character{'' if value == 1 else 's'}"]
+    if kw == "maxLength":  # the value itself may be megabytes: its length only
+        return [f"expected at most {value} characters, got {len(instance)}"]
     if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         words = {
             "minimum": ">=",

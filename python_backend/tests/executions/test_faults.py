@@ -14,6 +14,7 @@ from forgelab.executions import pipeline as pipelines
 from forgelab.executions.pipeline import PipelineError
 
 from .conftest import node, op, pipeline, wait_for
+from .test_cli import in_process
 from .test_orchestrator import living_members
 
 SPAWNER = '''
@@ -177,3 +178,32 @@ def test_a_10000_node_chain_is_ordered_and_validated() -> None:
     )
     with pytest.raises(PipelineError, match="cycle"):
         pipelines.topological_order(doc)
+
+
+def test_the_cli_refuses_files_it_cannot_use_in_a_line(tmp_path: Path, ops) -> None:
+    doc = pipeline(
+        [node("make", ops["make"]), node("total", ops["total"])],
+        [("make", "numbers", "total", "numbers")],
+    )
+    (tmp_path / "p.pipeline.json").write_text(json.dumps(doc))
+    (tmp_path / "latin1.pipeline.json").write_bytes(
+        json.dumps(doc).replace("make", "m\u00e4ke").encode("latin-1")
+    )
+    (tmp_path / "text.ipynb").write_text("not json")
+    (tmp_path / "ok.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    cases = [
+        (("run", "latin1.pipeline.json"), "not UTF-8 text"),
+        (("run", "p.pipeline.json", "--set", "total.scale=1e999"), "expected a finite number"),
+        (("run", "p.pipeline.json", "--timeout", "-1"), "positive number of seconds"),
+        (("run", "p.pipeline.json", "--timeout", "inf"), "positive number of seconds"),
+        (("reify", "text.ipynb", "--target", "x"), "text.ipynb is not a Jupyter notebook"),
+        (("reify", "ok.ipynb", "--target", "x", "-o", "no/x.pipeline.json"), "does not exist"),
+        (("reify", "ok.ipynb", "--cell", "1", "-o", "no/x.pipeline.json"), "does not exist"),
+    ]
+    for args, words in cases:
+        code, _, err = in_process(tmp_path, *args)
+        assert code != 0 and words in err, (args, err)
+        assert "Traceback" not in err and len(err.strip().splitlines()) <= 2, (args, err)
+    assert in_process(tmp_path, "executions")[1] == ""  # nothing was started
