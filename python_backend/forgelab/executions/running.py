@@ -78,8 +78,8 @@ class JobRunner(ExecutionsCore):
             return f"{value!r} is not a file path"
         if value.startswith("~") or "://" in value or value.startswith("file:"):
             return (
-                f"{value!r} is neither a known artifact nor a file path: give a path relative "
-                "to the pipeline file (no '~', no URL), or an artifact id"
+                f"{value!r} is neither a file nor a known artifact: give a path relative to "
+                "the pipeline file (no '~', no URL), or an artifact id"
             )
         if not self.confine:
             return None

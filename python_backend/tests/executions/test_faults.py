@@ -135,7 +135,7 @@ async def test_an_input_that_is_no_file_path_is_refused_at_submit(orchestrator, 
         ],
         [("in", "value", "count", "numbers")],
     )
-    with pytest.raises(PipelineError, match="neither a known artifact nor a file path"):
+    with pytest.raises(PipelineError, match="neither a file nor a known artifact"):
         await orchestrator.submit(doc)
     assert orchestrator.store.execution_ids() == []
 
