@@ -24,18 +24,16 @@ from ..paths import NAME_MAX, PATH_MAX
 if TYPE_CHECKING:
     import jsonschema
 
-#: Largest request body accepted (a 10,000-operation pipeline is about 3 MB).
+#: Largest request body accepted (a 10,000-operation pipeline is about 4 MB).
 MAX_BODY_BYTES = 32 * 1024 * 1024
 #: Deepest nesting of arrays and objects accepted in a body.
 MAX_DEPTH = 100
-#: Longest job timeout accepted, in seconds (a year).
+#: Longest job timeout accepted, in seconds (a year); 0 or null is no timeout.
 MAX_TIMEOUT = 365 * 24 * 3600
 
 
 class BadRequest(ValueError):
     """A request body that cannot be used; answered 400 with its message and issues."""
-
-    status = 400
 
     def __init__(self, message: str, issues: list[formats.Issue] | None = None) -> None:
         self.issues = issues or []
@@ -51,8 +49,6 @@ class BadRequest(ValueError):
 
 class BodyTooLarge(BadRequest):
     """A request body over :data:`MAX_BODY_BYTES`; answered 413."""
-
-    status = 413
 
 
 _PATH: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": PATH_MAX}
@@ -77,11 +73,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "storage": _NAME,
             "name": _NAME,
             "set": {"type": ["object", "null"], "propertyNames": {"maxLength": 1024}},
-            "timeout": {
-                "type": ["number", "null"],
-                "exclusiveMinimum": 0,
-                "maximum": MAX_TIMEOUT,
-            },
+            "timeout": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_TIMEOUT},
         },
         "anyOf": [
             {

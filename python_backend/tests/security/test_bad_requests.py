@@ -99,7 +99,7 @@ async def test_every_bad_request_is_a_clear_4xx_and_the_server_keeps_answering(
         (post, {"raw": b"{}"}, 400, "give 'pipeline'"),
         # numbers that are not finite, or out of range
         (post, {"raw": _raw(_doc(), timeout="1e999")}, 400, "finite number"),
-        (post, {"raw": _raw(_doc(), timeout="-5")}, 400, "/timeout: expected a number > 0"),
+        (post, {"raw": _raw(_doc(), timeout="-5")}, 400, "/timeout: expected a number >= 0"),
         (post, {"raw": _raw(_doc(), timeout="NaN")}, 400, "finite number"),
         (post, {"raw": _raw(_doc(n="MARK")).replace(b'"MARK"', b"1e999")}, 400, "finite"),
         (post, {"raw": _raw(_doc(n="MARK")).replace(b'"MARK"', b"-Infinity")}, 400, "finite"),
