@@ -167,41 +167,37 @@ test('a widget edit is recorded and reified with its value', async ({
 });
 
 test("an artifact's Provenance button shows its graph, and it reifies", async ({
-  page,
-  tmpPath
+  page
 }) => {
   await openNotebook(page, 'art.ipynb');
   await runCells(page, ['base = 3', 'scaled = base * 4', 'total = scaled + 1']);
-  // Reify through the API, then run the pipeline: its jobs make artifacts.
-  const execution = await page.evaluate(async notebook => {
+  // Reify as a user does: the command first waits until the kernel has stored its records
+  // (they are written in the background), then reifies. Asking the server directly could
+  // reify before the last cell's record is in, and a busy machine makes that likely.
+  await showPanel(page);
+  const reifying = page.evaluate(
+    () =>
+      (window as any).jupyterapp.commands.execute('forgelab:reify-variable', {
+        target: 'total'
+      }) as Promise<string | null>
+  );
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.locator('input[name="lift"]').uncheck();
+  await dialog.getByRole('button', { name: 'Reify' }).click();
+  const reified = await reifying;
+  expect(reified).toBeTruthy();
+  // Then run the pipeline: its jobs make artifacts.
+  const execution = await page.evaluate(async path => {
     const app = (window as any).jupyterapp;
     const base = `${app.serviceManager.serverSettings.baseUrl}forgelab/api/`;
     const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
-    const post = async (url: string, body: unknown) => {
-      const response = await fetch(base + url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf },
-        body: JSON.stringify(body)
-      });
-      return response.json();
-    };
-    // The kernel writes its records in the background: until the last cell's record is in
-    // the store, reify answers that no cell wrote 'total'.
-    let reified = await post('provenance/reify', {
-      notebook,
-      target: 'total',
-      lift: false
+    const response = await fetch(base + 'executions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf },
+      body: JSON.stringify({ path })
     });
-    for (let tries = 0; !reified.path && tries < 40; tries++) {
-      await new Promise(resolve => setTimeout(resolve, 250));
-      reified = await post('provenance/reify', {
-        notebook,
-        target: 'total',
-        lift: false
-      });
-    }
-    return post('executions', { path: reified.path });
-  }, `${tmpPath}/art.ipynb`);
+    return response.json();
+  }, reified);
   expect(execution.id).toBeTruthy();
 
   await page.evaluate(() =>

@@ -31,7 +31,9 @@ export async function command(
  * reach the page out of order (jupyterlab/jupyter-collaboration#312, jupytext/jupytext#1447). The
  * open shared document is then the newer content, so this answers Overwrite, as a user would; the
  * specs check what the file holds afterwards. Without collaboration the question means a real
- * conflict, and the save fails.
+ * conflict, and the save fails. ForgeLab itself never saves on its own and writes the same text on
+ * every save, so it never causes the question: collaboration.spec.ts ("ForgeLab's own saves never
+ * raise the File Changed dialog") saves without this handler and fails if it is asked.
  */
 export async function save(page: Page): Promise<void> {
   const saved = page.evaluate(() =>

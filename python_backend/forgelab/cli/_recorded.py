@@ -60,6 +60,28 @@ class RecordedRun:
             store.close()
 
 
+def check_paths(notebook: str, output: Path) -> Path:
+    """The notebook's resolved path once it is known to be a notebook and ``output`` can be
+    written: both are refused in one line before the notebook runs (minutes, perhaps)."""
+    import nbformat
+
+    from . import UsageError
+
+    path = Path(notebook).resolve()
+    if not path.is_file():
+        raise UsageError(f"{notebook}: no such notebook")
+    try:
+        nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as error:  # NotJSONError and UnicodeDecodeError are ValueErrors
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"{notebook} is not a Jupyter notebook: {first[:200]}") from None
+    if not output.parent.is_dir():
+        raise UsageError(
+            f"-o {output}: folder {output.parent} does not exist; create it or choose another"
+        )
+    return path
+
+
 @contextmanager
 def recorded_run(
     path: Path,

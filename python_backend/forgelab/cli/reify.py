@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import UsageError
-from ._recorded import print_constants, print_verdict, recorded_run, write_pipeline
+from ._recorded import check_paths, print_constants, print_verdict, recorded_run, write_pipeline
 
 NAME = "reify"
 HELP = (
@@ -69,9 +69,8 @@ def run_and_reify(
     from ..provenance import reify
 
     path = Path(notebook).resolve()
-    if not path.is_file():
-        raise UsageError(f"{notebook}: no such notebook")
     out = Path(output) if output else path.with_name(f"{path.stem}-{target}.pipeline.json")
+    check_paths(notebook, out)
 
     def keep(_results: list[Any], _records: list[dict[str, Any]]) -> str | None:
         return target if run else None

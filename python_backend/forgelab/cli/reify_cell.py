@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import UsageError
-from ._recorded import print_verdict, recorded_run, write_pipeline
+from ._recorded import check_paths, print_verdict, recorded_run, write_pipeline
 
 
 def run_and_reify_cell(
@@ -35,14 +35,13 @@ def run_and_reify_cell(
     from ..provenance.headless import FIGURE_NAME, notebook_cells
 
     path = Path(notebook).resolve()
-    if not path.is_file():
-        raise UsageError(f"{notebook}: no such notebook")
+    out = Path(output) if output else path.with_name(f"{path.stem}-cell-{cell}.pipeline.json")
+    check_paths(notebook, out)
     cells = notebook_cells(path)
     if not 1 <= cell <= len(cells):
         raise UsageError(
             f"--cell {cell}: {notebook} has {len(cells)} code cell(s); give a number from 1"
         )
-    out = Path(output) if output else path.with_name(f"{path.stem}-cell-{cell}.pipeline.json")
 
     cell_id = cells[cell - 1][0]
 

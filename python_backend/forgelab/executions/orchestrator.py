@@ -18,13 +18,14 @@ submit, cancel, re-run and the adapters' connection tests.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import formats
 from ..adapters.registry import AdapterUnavailable, load_class
-from ..paths import inside_root, tree_inside_root
+from ..paths import PathError, inside_root
 from ..store import now
 from ..store.store import FINAL_JOB_STATES
 from . import pipeline as pipelines
@@ -43,12 +44,28 @@ class Orchestrator(Recovery):
         """Read a pipeline file (relative to the root, which it may not leave)."""
         if not isinstance(path, str) or "\x00" in path:
             raise ExecutionError(f"{path!r} is not a file path: give the pipeline file's path")
-        full = inside_root(self.root, path) if self.confine else (self.root / path).resolve()
+        try:
+            full = inside_root(self.root, path) if self.confine else (self.root / path).resolve()
+        except PathError as error:
+            raise ExecutionError(f"pipeline path: {error}") from None
         if full is None:
             raise ExecutionError(f"{path}: the pipeline must be inside {self.root}")
         if not full.is_file():
             raise ExecutionError(f"{path}: no such pipeline file under {self.root}")
         return formats.load(full, "pipeline")
+
+    def _prepare(
+        self,
+        pipeline: Mapping[str, Any] | None,
+        path: str | None,
+        overrides: Mapping[str, Any] | None,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """The pipeline to run (read, overrides applied, validated) and its node order."""
+        doc = dict(pipeline) if pipeline is not None else self.load_pipeline(path or "")
+        if overrides:
+            doc = pipelines.apply_overrides(doc, overrides)
+        pipelines.validate(doc, source=path)
+        return doc, pipelines.topological_order(doc)
 
     async def submit(
         self,
@@ -69,12 +86,12 @@ class Orchestrator(Recovery):
         """
         if pipeline is None and path is None:
             raise ExecutionError("give a pipeline document or the path of a pipeline file")
-        doc = dict(pipeline) if pipeline is not None else self.load_pipeline(path or "")
-        if overrides:
-            doc = pipelines.apply_overrides(doc, overrides)
-        pipelines.validate(doc, source=path)
-        if self.confine:
-            self._check_files_inside_root(doc, path)
+        timeout = _checked_timeout(timeout)
+        # Validation is CPU work that grows with the pipeline: off the event loop.
+        doc, order = await asyncio.get_running_loop().run_in_executor(
+            None, self._prepare, pipeline, path, overrides
+        )
+        self._check_files(doc, path)
         self._check_files_exist(doc, path, owner or self.owner)
         compute = compute or self.default_compute
         storage = storage or self.default_storage
@@ -84,7 +101,6 @@ class Orchestrator(Recovery):
             except AdapterUnavailable as error:
                 raise ExecutionError(str(error)) from None
         execution_id = new_id("e")
-        order = pipelines.topological_order(doc)
         ops = {n["id"]: n for n in pipelines.operation_nodes(doc)}
         jobs = [
             {
@@ -118,38 +134,6 @@ class Orchestrator(Recovery):
         )
         self._start(execution_id)
         return self.get(execution_id)
-
-    def _check_files_inside_root(self, doc: Mapping[str, Any], path: str | None) -> None:
-        """Refuse input files and references that resolve (links followed) outside the root:
-        a pipeline from someone else must not make the server read the user's other files."""
-        base = (self.root / path).parent if path else self.root
-        issues = []
-        for index, node in enumerate(doc.get("nodes", [])):
-            named: list[tuple[str, Any]] = []
-            if node.get("kind") == "input" and node.get("source"):
-                source = node["source"]
-                known = self.store.get_artifact(source) or self.store.find_artifact(uri=source)
-                if known is None:
-                    named.append(("source", source))
-            for name, ref in (node.get("references") or {}).items():
-                named.append((f"references/{name}", ref))
-            for where, value in named:
-                if not isinstance(value, str) or "\x00" in value:
-                    problem = "is not a file path"
-                elif tree_inside_root(self.root, base / value) is None:
-                    problem = f"is outside {self.root} (links followed)"
-                else:
-                    problem = None
-                if problem:
-                    issues.append(
-                        pipelines.PipelineIssue(
-                            f"/nodes/{index}/{where}",
-                            f"{value!r} {problem}: use a file inside the Jupyter root",
-                            node.get("id"),
-                        )
-                    )
-        if issues:
-            raise pipelines.PipelineError(issues, source=path)
 
     def _check_files_exist(
         self, doc: Mapping[str, Any], path: str | None, owner: str | None
@@ -208,6 +192,7 @@ class Orchestrator(Recovery):
             raise ExecutionError(f"execution {execution_id} is still running; cancel it or wait")
         row = self.store.execution_row(execution_id)
         assert row is not None
+        self._check_files(row.pipeline, row.pipeline_path)
         new = new_id("e")
         jobs = []
         for old in self.store.job_rows(execution_id):
@@ -263,3 +248,20 @@ class Orchestrator(Recovery):
         except Exception as error:  # noqa: BLE001 - the message is the answer
             return {"ok": False, "message": f"{type(error).__name__}: {error}"}
         return {"ok": bool(answer.get("ok", True)), "message": str(answer.get("message", "ok"))}
+
+
+def _checked_timeout(timeout: Any) -> float | None:
+    """A job timeout in seconds (``None`` or 0: none); anything but a finite positive number is
+    refused before it is stored."""
+    if timeout is None or (timeout == 0 and not isinstance(timeout, bool)):
+        return None
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not math.isfinite(timeout)
+        or timeout < 0
+    ):
+        raise ExecutionError(
+            f"timeout {timeout!r}: give a positive number of seconds (or none for no timeout)"
+        )
+    return float(timeout)

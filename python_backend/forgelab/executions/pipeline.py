@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import copy
+import heapq
 import importlib.machinery
 import importlib.util
 import json
+import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -148,6 +150,8 @@ def attribute_problem(spec: Mapping[str, Any], value: Any) -> str | None:
         return f"expected an integer, got {formats_quote(value)}"
     if kind == "float" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
         return f"expected a number, got {formats_quote(value)}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number, got {value}"
     if kind == "str" and not isinstance(value, str):
         return f"expected a string, got {formats_quote(value)}"
     if kind == "bool" and not isinstance(value, bool):
@@ -280,7 +284,7 @@ def check(doc: Any, *, check_sources: bool = True) -> list[PipelineIssue]:
     for node_id, (index, node) in nodes.items():
         path = f"/nodes/{index}"
         if node["kind"] == "input":
-            used = any(src == node_id for src in edges)
+            used = node_id in edges
             if used and not node.get("source"):
                 found.append(
                     PipelineIssue(
@@ -352,18 +356,31 @@ def validate(doc: Any, *, source: str | None = None, check_sources: bool = True)
 
 
 def topological_order(doc: Mapping[str, Any]) -> list[str]:
-    """Node ids so that every node comes after the nodes feeding it (stable in file order)."""
+    """Node ids so that every node comes after the nodes feeding it (stable in file order).
+
+    Kahn's algorithm, each node and connection visited once: the ready nodes wait in a heap
+    keyed by their place in the file, so a 10,000-node chain takes milliseconds.
+    """
     order_index = {n["id"]: i for i, n in enumerate(doc["nodes"])}
     upstream = graph.feeders(doc)
+    position = {n: order_index.get(n, len(order_index) + i) for i, n in enumerate(upstream)}
+    waiting = {n: len(ups) for n, ups in upstream.items()}
+    downstream: dict[str, list[str]] = {}
+    for node, ups in upstream.items():
+        for up in ups:
+            downstream.setdefault(up, []).append(node)
+    ready = [(position[n], n) for n, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
     done: list[str] = []
-    remaining = dict(upstream)
-    while remaining:
-        ready = sorted((n for n, ups in remaining.items() if ups <= set(done)), key=order_index.get)
-        if not ready:
-            raise PipelineError([PipelineIssue("/connections", "the connections form a cycle")])
-        done.extend(ready)
-        for n in ready:
-            del remaining[n]
+    while ready:
+        _, node = heapq.heappop(ready)
+        done.append(node)
+        for after in downstream.get(node, ()):
+            waiting[after] -= 1
+            if waiting[after] == 0:
+                heapq.heappush(ready, (position[after], after))
+    if len(done) < len(upstream):
+        raise PipelineError([PipelineIssue("/connections", "the connections form a cycle")])
     return done
 
 
@@ -389,7 +406,7 @@ def _coerce(spec: Mapping[str, Any], value: Any) -> Any:
                 if str(choice) == value:
                     return choice
             return value
-        return json.loads(value)
+        return formats.loads(value)
     except ValueError:
         if kind == "json":
             return value

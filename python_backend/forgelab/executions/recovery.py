@@ -24,6 +24,9 @@ class Recovery(Scheduler):
             raise ExecutionError(
                 f"execution {execution_id} is {execution['status']}; nothing to resume"
             )
+        row = self.store.execution_row(execution_id)
+        assert row is not None
+        self._check_files(row.pipeline, row.pipeline_path)
         for job in self.store.job_rows(execution_id):
             if job.status != "succeeded":
                 self._cancelled_jobs.discard(job.id)

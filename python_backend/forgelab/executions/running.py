@@ -14,8 +14,10 @@ from ..adapters.compute.base import JobOutcome, JobSpec
 from ..adapters.registry import AdapterUnavailable
 from ..adapters.storage.base import artifact_key
 from ..jobs import codegen, secrets
+from ..paths import PathError, tree_inside_root
 from ..store import now
 from . import graph
+from . import pipeline as pipelines
 from .core import INTERRUPTED, ExecutionsCore
 from .errors import ExecutionError
 from .ids import new_id
@@ -44,6 +46,54 @@ class JobRunner(ExecutionsCore):
             self._announce(execution_id, stored)
 
         return on_event
+
+    def _check_files(self, doc: Mapping[str, Any], path: str | None) -> None:
+        """Refuse what no job could read: an Input source that is neither a known artifact nor
+        a file path (``~/x``, ``file:///x``, ``https://...``); and on the server, input files
+        and references that resolve (links followed) outside the root, since a pipeline from
+        someone else must not make the server read the user's other files. Called at every
+        submit, re-run and resume: a link may have changed since the last run."""
+        base = (self.root / path).parent if path else self.root
+        issues = []
+        for index, node in enumerate(doc.get("nodes", [])):
+            named: list[tuple[str, Any]] = []
+            if node.get("kind") == "input" and node.get("source"):
+                source = node["source"]
+                known = self.store.get_artifact(source) or self.store.find_artifact(uri=source)
+                if known is None:
+                    named.append(("source", source))
+            for name, ref in (node.get("references") or {}).items():
+                named.append((f"references/{name}", ref))
+            for where, value in named:
+                problem = self._file_problem(base, value)
+                if problem:
+                    issues.append(
+                        pipelines.PipelineIssue(f"/nodes/{index}/{where}", problem, node.get("id"))
+                    )
+        if issues:
+            raise pipelines.PipelineError(issues, source=path)
+
+    def _file_problem(self, base: Path, value: Any) -> str | None:
+        """Why ``value`` (a path relative to ``base``) is not a file a job may read, or None."""
+        if not isinstance(value, str) or "\x00" in value:
+            return f"{value!r} is not a file path"
+        if value.startswith("~") or "://" in value or value.startswith("file:"):
+            return (
+                f"{value!r} is neither a file nor a known artifact: give a path relative to "
+                "the pipeline file (no '~', no URL), or an artifact id"
+            )
+        if not self.confine:
+            return None
+        try:
+            inside = tree_inside_root(self.root, base / value)
+        except PathError as error:
+            return f"{value[:60]!r}: {error}"
+        if inside is None:
+            return (
+                f"{value!r} is outside {self.root} (links followed): "
+                "use a file inside the Jupyter root"
+            )
+        return None
 
     def _inputs(
         self, execution_id: str, doc: dict[str, Any], node_id: str, base: Path
@@ -92,6 +142,9 @@ class JobRunner(ExecutionsCore):
         )
         if known is not None:
             return known
+        problem = self._file_problem(base, source)
+        if problem:
+            raise ExecutionError(f"input {node['name']!r}: {problem}")
         path = Path(source) if Path(source).is_absolute() else (base / source)
         if not path.exists():
             raise ExecutionError(
@@ -144,10 +197,11 @@ class JobRunner(ExecutionsCore):
                         execution.owner or self.owner, execution_id, job_id, port["name"]
                     ),
                 }
-            references = {
-                name: str((base / ref).resolve())
-                for name, ref in node.get("references", {}).items()
-            }
+            references = {}
+            for name, ref in node.get("references", {}).items():
+                if problem := self._file_problem(base, ref):
+                    raise ExecutionError(f"reference {name!r}: {problem}")
+                references[name] = str((base / ref).resolve())
             directory = self.jobs_dir / execution_id / f"{job_id}-{job.attempt}"
             public_storage, storage_secrets = secrets.split(
                 {s: self.storage(s).job_config() for s in sorted(storages)}

@@ -64,6 +64,9 @@ class Scheduler(JobRunner):
                     bad = [u for u in ups if status[u] in ("failed", "cancelled", "skipped")]
                     if self._cancel_if_asked(execution_id, job_id):
                         status[job_id] = "cancelled"
+                        # Cancelling or skipping thousands of jobs is thousands of writes: let
+                        # the server answer other requests between them.
+                        await asyncio.sleep(0)
                     elif bad:
                         names = ", ".join(jobs[u].name or jobs[u].node for u in bad)
                         # The message says why; every display already shows the state before it.
@@ -76,6 +79,7 @@ class Scheduler(JobRunner):
                             ended_at=now(),
                             error={"message": why},
                         )
+                        await asyncio.sleep(0)
                     elif all(status[u] == "succeeded" for u in ups):
                         status[job_id] = "queued"
                         self._set_job(execution_id, job_id, "queued", queued_at=now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -183,6 +184,8 @@ def _explain(error: jsonschema.ValidationError) -> list[str]:
         return [f"expected at least {value} item{'' if value == 1 else 's'}"]
     if kw == "minLength":
         return [f"expected at least {value} character{'' if value == 1 else 's'}"]
+    if kw == "maxLength":  # the value itself may be megabytes: its length only
+        return [f"expected at most {value} characters, got {len(instance)}"]
     if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         words = {
             "minimum": ">=",
@@ -241,12 +244,37 @@ def issues(name: FormatName, document: Any) -> list[Issue]:
     """Every way ``document`` breaks format ``name``, sorted by path; empty when it is valid."""
     if _passes_gate(name, document):
         return []
+    return validator_issues(_validator(name), document)
+
+
+def validator_issues(validator: jsonschema.protocols.Validator, document: Any) -> list[Issue]:
+    """Every way ``document`` breaks ``validator``'s schema, worded as the formats' issues are
+    (so a request body and a file say what was expected the same way), sorted by path."""
     found = {
         Issue(_pointer(error.absolute_path), message)
-        for error in _leaves(_validator(name).iter_errors(document))
+        for error in _leaves(validator.iter_errors(document))
         for message in _explain(error)
     }
     return sorted(found, key=lambda i: (i.path, i.message))
+
+
+def refuse_constant(name: str) -> Any:
+    """``parse_constant`` for :func:`json.loads`: ``NaN`` and ``Infinity`` are not JSON."""
+    raise ValueError(f"{name} is not a JSON number: give a finite number")
+
+
+def finite_float(text: str) -> float:
+    """``parse_float`` for :func:`json.loads`: a number too large for a float (``1e999``) is
+    refused rather than read as ``Infinity``, which no JSON answer could carry back."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:30]} is too large a number: give a finite number")
+    return value
+
+
+def loads(text: str | bytes) -> Any:
+    """:func:`json.loads` that refuses non-finite numbers (a :class:`ValueError` saying so)."""
+    return json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
 
 
 def validate(name: FormatName, document: Any, *, source: str | None = None) -> Any:
@@ -276,12 +304,21 @@ def load(path: str | Path, name: FormatName | None = None) -> dict[str, Any]:
             "ForgeLab", [Issue("", f"unknown file type; expected {suffixes}")], str(path)
         )
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise FormatError(
             name, [Issue("", f"not valid JSON ({where}): {error.msg}")], str(path)
         ) from None
+    except UnicodeDecodeError as error:
+        raise FormatError(
+            name,
+            [Issue("", f"not UTF-8 text (byte {error.start}): save the file as UTF-8")],
+            str(path),
+        ) from None
+    except (ValueError, RecursionError) as error:
+        message = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise FormatError(name, [Issue("", f"not valid JSON: {message}")], str(path)) from None
     return validate(name, document, source=str(path))
 
 

@@ -11,6 +11,8 @@ from ..paths import inside_root
 from .errors import ReifyError
 
 SUFFIX = ".pipeline.json"
+#: ForgeLab's own folder in the Jupyter root (store, jobs, artifacts): never written by reify.
+PRIVATE = ".forgelab"
 
 
 def tree_path(root: str | os.PathLike[str], path: str) -> Path:
@@ -46,10 +48,20 @@ def write_new(root: str | os.PathLike[str], path: str, doc: dict[str, Any]) -> s
     file is created exclusively, so two requests at once never write the same file. Returns the
     path written, relative to ``root`` with ``/`` separators.
     """
+    name = PurePosixPath(path).name
+    if not path.strip() or path.endswith("/") or name in ("", ".", "..") or name.startswith("."):
+        raise ReifyError(
+            f"path {path!r} names no visible file: give a file name such as "
+            f"'analysis{SUFFIX}' (relative to the Jupyter root)"
+        )
     if not path.endswith(SUFFIX):
         path = path[: -len(".json")] if path.endswith(".json") else path
         path += SUFFIX
     target = tree_path(root, path)
+    if PRIVATE in target.relative_to(Path(root).resolve()).parts:
+        raise ReifyError(
+            f"path {path!r} is inside {PRIVATE}/, ForgeLab's own folder: choose another folder"
+        )
     if target.is_dir():
         raise ReifyError(f"{path!r} is a folder; give a file name ending in {SUFFIX}")
     if not target.parent.is_dir():

@@ -14,8 +14,10 @@ from ..errors import NotFound
 from ..executions import ExecutionError
 from ..executions.pipeline import PipelineError
 from ..formats import FormatError
+from ..paths import PathError
 from ..provenance import ReifyError
 from ..store import StoreError
+from .bodies import BadRequest, BodyTooLarge
 
 
 def _message(error: Exception) -> dict[str, Any]:
@@ -31,6 +33,11 @@ def _format(error: Exception) -> dict[str, Any]:
     return {"message": str(error), "format": error.to_json()}
 
 
+def _body(error: Exception) -> dict[str, Any]:
+    assert isinstance(error, BadRequest)
+    return error.to_json()
+
+
 def _pipeline(error: Exception) -> dict[str, Any]:
     assert isinstance(error, PipelineError)
     return error.to_json()
@@ -38,6 +45,9 @@ def _pipeline(error: Exception) -> dict[str, Any]:
 
 ERRORS: tuple[tuple[type[Exception], int, Callable[[Exception], dict[str, Any]]], ...] = (
     (NotFound, 404, _message),
+    (BodyTooLarge, 413, _body),
+    (BadRequest, 400, _body),
+    (PathError, 400, _message),
     (ReifyError, 400, _reify),
     (PipelineError, 400, _pipeline),
     (ExecutionError, 400, _message),

@@ -15,6 +15,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 
 from ..environment import user_name
+from .bodies import BadRequest, event_number
 from .service import SERVICE_KEY
 
 
@@ -38,8 +39,8 @@ class EventsSocket(WebSocketMixin, tornado.websocket.WebSocketHandler, JupyterHa
     def open(self, *args: Any, **kwargs: Any) -> None:
         orchestrator = self.settings[SERVICE_KEY].orchestrator()
         try:
-            since = int(self.get_argument("since", "0"))
-        except ValueError:
+            since = event_number(self.get_argument("since", "0"))
+        except BadRequest:
             since = 0
         self._unsubscribe = orchestrator.subscribe(self.execution_id, self._push)
         execution = orchestrator.get(self.execution_id)

@@ -12,6 +12,7 @@ import tornado
 
 from ..adapters.storage.base import public_config
 from ..executions import ExecutionError, ExecutionNotFound
+from .bodies import event_number
 from .handlers import ForgeLabHandler
 
 
@@ -29,18 +30,16 @@ class ExecutionsHandler(ForgeLabHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.read_json()
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "expected a JSON object with 'pipeline' or 'path'")
-        timeout = body.get("timeout")
+        body = await self.read_body("submit")
         execution = await self.orchestrator.submit(
             body.get("pipeline"),
             path=body.get("path"),
             compute=body.get("compute"),
             storage=body.get("storage"),
             overrides=body.get("set") or {},
-            timeout=float(timeout) if timeout else None,
+            timeout=body.get("timeout"),
             owner=self.owner,
+            name=body.get("name"),
         )
         self.write_json(execution, 201)
 
@@ -73,7 +72,7 @@ class ExecutionActionHandler(ForgeLabHandler):
         if action == "cancel":
             self.write_json(await self.orchestrator.cancel(execution_id))
         elif action == "rerun":
-            body = self.read_json() or {}
+            body = await self.read_body("rerun") or {}
             self.write_json(
                 await self.orchestrator.rerun(execution_id, body.get("from", "failed")), 201
             )
@@ -96,10 +95,7 @@ class JobEventsHandler(ForgeLabHandler):
     @tornado.web.authenticated
     async def get(self, execution_id: str, job_id: str) -> None:
         self.own_job(execution_id, job_id)
-        try:
-            since = int(self.get_argument("since", "0"))
-        except ValueError:
-            raise tornado.web.HTTPError(400, "since must be an integer") from None
+        since = event_number(self.get_argument("since", "0"))
         events, next_since = self.store.events(job_id, since)
         self.write_json({"events": events, "next": next_since})
 

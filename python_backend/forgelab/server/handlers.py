@@ -19,6 +19,7 @@ from .. import environment
 from ..errors import NotFound
 from ..executions import ExecutionNotFound, Orchestrator
 from ..store import Store
+from . import bodies
 from .errors import answer
 from .service import SERVICE_KEY, ForgeLabService
 
@@ -70,20 +71,27 @@ class ForgeLabHandler(APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
 
-    def read_json(self) -> Any:
-        try:
-            return json.loads(self.request.body or b"null")
-        except json.JSONDecodeError as error:
-            raise tornado.web.HTTPError(400, f"Request body is not valid JSON: {error}") from None
+    async def read_body(self, endpoint: str) -> Any:
+        """The request body, parsed and checked against ``endpoint``'s schema
+        (:data:`.bodies.SCHEMAS`) off the event loop: a 3 MB pipeline must not stall the
+        server. Raises :class:`.bodies.BadRequest` (400, or 413 when too large)."""
+        loop = tornado.ioloop.IOLoop.current()
+        return await loop.run_in_executor(None, bodies.read, endpoint, self.request.body or b"")
 
-    def read_object(self, *, optional: bool = False) -> dict[str, Any]:
-        """The body as a JSON object (``{}`` for no body when ``optional``); else a 400."""
-        body = self.read_json()
-        if optional and not body:
-            return {}
-        if not isinstance(body, dict):
-            raise tornado.web.HTTPError(400, "expected a JSON object as the request body")
-        return body
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """A request ForgeLab answered (a 4xx of :mod:`.errors`) is logged in one line at
+        WARNING; only what it did not foresee (a 500) gets ERROR and a traceback."""
+        known = answer(value)
+        if known is not None and known[0] < 500:
+            self.log.warning(
+                "%d %s %s: %s",
+                known[0],
+                self.request.method,
+                self.request.path,
+                str(known[1].get("message", value)).splitlines()[0],
+            )
+            return
+        super().log_exception(typ, value, tb)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]

@@ -54,14 +54,8 @@ class IntrospectHandler(ForgeLabHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.read_json()
-        if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-            raise tornado.web.HTTPError(
-                400, 'The body must be a JSON object {"code": "<python source>", "function"?: name}'
-            )
+        body = await self.read_body("introspect")
         function = body.get("function")
-        if function is not None and not isinstance(function, str):
-            raise tornado.web.HTTPError(400, '"function" must be a function name or absent')
         loop = asyncio.get_running_loop()
         try:
             operation = await loop.run_in_executor(None, introspect_code, body["code"], function)

@@ -5,22 +5,11 @@ They read the store and write files; none runs a pipeline, so none builds the or
 
 from __future__ import annotations
 
-from typing import Any
-
 import tornado
 
 from ..provenance.artifacts import reify_artifact
 from ..provenance.notebooks import notebook_records, reify_notebook, reify_notebook_cell
 from .handlers import ForgeLabHandler
-
-
-def _optional(body: dict[str, Any], key: str, kind: type) -> Any:
-    value = body.get(key)
-    if value is not None and (
-        not isinstance(value, kind) or isinstance(value, bool) != (kind is bool)
-    ):
-        raise tornado.web.HTTPError(400, f"{key!r} must be a {kind.__name__}, got {value!r}")
-    return value
 
 
 class ProvenanceRecordsHandler(ForgeLabHandler):
@@ -45,16 +34,14 @@ class ProvenanceReifyHandler(ForgeLabHandler):
 
     @tornado.web.authenticated
     async def post(self) -> None:
-        body = self.read_object()
-        notebook = _optional(body, "notebook", str)
-        target = _optional(body, "target", str)
-        cell = _optional(body, "cell", str)
-        record = _optional(body, "record", str)
+        body = await self.read_body("reify")
+        notebook, target = body.get("notebook"), body.get("target")
+        cell, record = body.get("cell"), body.get("record")
         common = {
-            "session": _optional(body, "session", str),
-            "lift_constants": bool(_optional(body, "lift", bool)),
-            "allow_network": bool(_optional(body, "allowNetwork", bool)),
-            "path": _optional(body, "path", str),
+            "session": body.get("session"),
+            "lift_constants": bool(body.get("lift")),
+            "allow_network": bool(body.get("allowNetwork")),
+            "path": body.get("path"),
             "owner": self.owner,
         }
         root = str(self.service.root)
@@ -67,7 +54,7 @@ class ProvenanceReifyHandler(ForgeLabHandler):
                 400, "'notebook' and one of 'target', 'cell' or 'record' are required"
             )
         else:
-            version = _optional(body, "version", int)
+            version = body.get("version")
             answer = reify_notebook(self.store, root, notebook, target, version=version, **common)
         self.write_json(answer, 201)
 
@@ -77,12 +64,12 @@ class ArtifactReifyHandler(ForgeLabHandler):
 
     @tornado.web.authenticated
     async def post(self, artifact_id: str) -> None:
-        body = self.read_object(optional=True)
+        body = await self.read_body("artifact-reify") or {}
         answer = reify_artifact(
             self.store,
             str(self.service.root),
             artifact_id,
-            path=_optional(body, "path", str),
+            path=body.get("path"),
             owner=self.owner,
         )
         self.write_json(answer, 201)

@@ -76,9 +76,9 @@ async def test_bad_code_is_refused_with_its_line(jp_fetch, code, line, words) ->
     ("body", "words"),
     [
         ("{not json", "not valid JSON"),
-        ([1, 2], "must be a JSON object"),
-        ({"function": "f"}, "must be a JSON object"),
-        ({"code": 3}, "must be a JSON object"),
+        ([1, 2], "/: expected object"),
+        ({"function": "f"}, "missing required property 'code'"),
+        ({"code": 3}, "/code: expected string"),
         ({"code": "def f(x):\n    return x\n", "function": 7}, "function"),
     ],
     ids=["not-json", "not-object", "no-code", "code-not-text", "function-not-text"],

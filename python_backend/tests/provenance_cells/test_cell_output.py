@@ -137,7 +137,7 @@ async def test_rest_reifies_a_cell_output_into_a_file_named_after_the_cell(
         ({"record": "missing"}, "no provenance record 'missing'"),
         ({"cell": "broken"}, "raised an error"),
         ({"cell": "quiet"}, "shows no output"),
-        ({"cell": 3}, "'cell' must be a str"),
+        ({"cell": 3}, "/cell: expected string"),
         ({}, "one of 'target', 'cell' or 'record'"),
     ],
 )

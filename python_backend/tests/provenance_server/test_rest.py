@@ -130,9 +130,9 @@ async def test_reify_an_older_version_and_an_explicit_path(jp_fetch, notebook_fo
         ({"target": "c", "notebook": "other.ipynb"}, 400, "no provenance is recorded"),
         ({"target": "c", "path": "../outside.pipeline.json"}, 400, "inside"),
         ({"target": "c", "path": "missing/dir/c.pipeline.json"}, 400, "does not exist"),
-        ({"target": "c", "version": "2"}, 400, "must be a int"),
-        ({"target": "c", "lift": "yes"}, 400, "must be a bool"),
-        ({"target": "c", "allowNetwork": "yes"}, 400, "must be a bool"),
+        ({"target": "c", "version": "2"}, 400, "/version: expected integer"),
+        ({"target": "c", "lift": "yes"}, 400, "/lift: expected boolean"),
+        ({"target": "c", "allowNetwork": "yes"}, 400, "/allowNetwork: expected boolean"),
         ({"target": "u"}, 400, "allow-network"),
         ({"notebook": None, "target": "c"}, 400, "required"),
     ],
@@ -179,7 +179,7 @@ async def test_allow_network_keeps_a_cell_that_gets_data_from_the_network(
 
 async def test_a_body_that_is_not_an_object_is_refused(jp_fetch):
     code, answer = await fails(jp_fetch, "provenance", "reify", method="POST", body="[1, 2]")
-    assert code == 400 and "JSON object" in answer["message"]
+    assert code == 400 and "/: expected object" in answer["message"]
     code, answer = await fails(jp_fetch, "provenance", "reify", method="POST", body="{oops")
     assert code == 400 and "not valid JSON" in answer["message"]
 

@@ -337,7 +337,8 @@ async def test_a_nul_byte_in_a_path_is_a_clear_400(jp_fetch) -> None:
     for path, body in requests:
         status, answer = await call(jp_fetch, *path, method="POST", body=body)
         assert status == 400, (path, answer)
-        assert "NUL" in answer["message"] or "not a file path" in answer["message"], answer
+        message = answer["message"]
+        assert any(w in message for w in ("NUL", "not a file path", "expected string")), answer
     # Tornado turns control characters of query arguments into spaces: a name, not a NUL.
     for path, params in ((("operations",), {"path": "ops\x00.py"}),):
         status, answer = await call(jp_fetch, *path, params=params)

@@ -225,6 +225,22 @@ class LocalCompute(ComputeAdapter):
                     return
                 await asyncio.sleep(0.05)
 
+    async def _end_group(self, pid: int) -> None:
+        """Stop what is left of the job's process group once its leader, the wrapper, is gone:
+        SIGTERM, then SIGKILL after the grace period. Nothing to do for a job that ended whole."""
+        for sig, grace in ((signal.SIGTERM, KILL_GRACE), (signal.SIGKILL, 0.0)):
+            try:
+                os.killpg(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                return
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(pid, 0)
+                except (ProcessLookupError, PermissionError):
+                    return
+                await asyncio.sleep(0.05)
+
     def _drain(self, run: _Run) -> None:
         """Forward the complete lines written to the job's files since the last call."""
         for stream, filename in STREAMS:
@@ -274,6 +290,9 @@ class LocalCompute(ComputeAdapter):
                 if run.timeout and time.monotonic() - started > run.timeout and not run.timed_out:
                     run.timed_out = True
                     await self._kill(run.pid, run.process)
+            # The wrapper has ended; whatever it started must not outlive it (the wrapper killed
+            # alone leaves ``python main.py`` running, and a job may have spawned workers).
+            await self._end_group(run.pid)
             self._drain(run)
             outcome = self._outcome(run)
         except asyncio.CancelledError:
