@@ -157,8 +157,8 @@ def _import(args: argparse.Namespace) -> int:
         document = architecture.import_file(args.model, **options)
     else:
         document = architecture.from_model(_python_object(args.model), **options)
-    if not document.get("name") or document["name"] == "model":
-        document["name"] = output.name.removesuffix(".arch.json").removesuffix(".json")
+    # The file's name says what the architecture is better than a class name (Sequential).
+    document["name"] = output.name.removesuffix(".arch.json").removesuffix(".json")
     formats.validate("architecture", document)
     output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {output} ({document['framework']}, {len(document['layers'])} layers)")
