@@ -104,3 +104,18 @@ def first_output(output: Any) -> Any:
     while isinstance(output, (tuple, list)):
         output = output[0]
     return output
+
+
+def layer_output(model: Any, layer_id: str) -> Any:
+    """A module computing one layer's output of a built architecture (for features, t-SNE...)."""
+    fx = torch_module().fx
+    graph = fx.Graph()
+    copies: dict[Any, Any] = {}
+    for node in model.graph.nodes:
+        if node.op == "output":
+            break
+        copies[node] = graph.node_copy(node, lambda n: copies[n])
+        if node.meta.get(LAYER_ID, node.name) == layer_id:
+            graph.output(copies[node])
+            return fx.GraphModule(model, graph)
+    raise ValueError(f"The model has no layer {layer_id!r}.")
