@@ -144,7 +144,10 @@ export interface Architecture {
   version: 1;
   name?: string;
   description?: string;
-  framework: 'keras';
+  /**
+   * The architecture library (forgelab.libraries) whose layers the file uses: 'keras', 'torch', or a registered one.
+   */
+  framework: string;
   layers: Layer[];
   /**
    * Ids of the model's input layers, in order.
