@@ -25,6 +25,10 @@ export interface Operation {
   attributes?: Attribute[];
   references?: Reference[];
   source: Source;
+  /**
+   * GPUs each job of this operation needs for itself (0 or absent: none); the compute hands them out one job each and queues jobs while none is free.
+   */
+  gpu?: number;
 }
 export interface Port {
   name: Identifier;

@@ -163,6 +163,7 @@ class JobRunner(ExecutionsCore):
                 str(directory),
                 [sys.executable, "main.py"],
                 timeout=job.timeout,
+                gpus=int(node["operation"].get("gpu") or 0),
             )
             handle = await adapter.submit(spec, self._event_sink(execution_id, job_id, {}))
             self._handles[job_id] = (job.compute, handle)
