@@ -173,3 +173,15 @@ def test_dask_gpu_jobs_run_only_on_workers_that_declare_gpus(dask_address, make_
         assert count == {"count": 1, "source": "worker resources", "workers": 1}
     finally:
         stop(worker)
+
+
+def test_status_reports_the_machines_gpus_and_the_architecture_libraries(monkeypatch) -> None:
+    from forgelab import environment
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    facts = environment.describe(include_keras=False).to_json()
+    assert facts["gpus"] == {"count": 0, "source": "none"}
+    assert {(x["name"], x["available"]) for x in facts["libraries"]} >= {
+        ("keras", True),
+        ("torch", True),
+    }
