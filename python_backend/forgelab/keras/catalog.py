@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import re
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..environment import cache_dir
+from ..libraries.cache import write_atomically
 from ..libraries.introspection import json_default as _json_default
 from ..libraries.introspection import parse_docstring
 from . import keras_module
@@ -81,18 +80,8 @@ def _cached_catalog(refresh: bool) -> dict[str, Any]:
         except (OSError, ValueError):
             pass  # missing or damaged cache: rebuild below
     data = build_catalog()
-    _write_atomically(path, json.dumps(data, indent=1, sort_keys=False))
+    write_atomically(path, json.dumps(data, indent=1, sort_keys=False))
     return data
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as f:
-            f.write(text)
-        os.replace(f.name, path)
-    except OSError:
-        pass  # a read-only home still gets a catalog, only not a cached one
 
 
 def public_layer_classes() -> dict[str, type]:

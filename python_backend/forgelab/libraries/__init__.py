@@ -8,7 +8,23 @@ entry point group ``forgelab.libraries`` (see :mod:`forgelab.libraries.registry`
 
 from __future__ import annotations
 
-from .base import Library
-from .registry import LibraryUnavailable, available, get, library_for, names
+from .base import Library, ModelImportError
+from .registry import (
+    LibraryUnavailable,
+    available,
+    get,
+    library_for,
+    library_of_model,
+    names,
+)
 
-__all__ = ["Library", "LibraryUnavailable", "available", "get", "library_for", "names"]
+__all__ = [
+    "Library",
+    "LibraryUnavailable",
+    "ModelImportError",
+    "available",
+    "get",
+    "library_for",
+    "library_of_model",
+    "names",
+]

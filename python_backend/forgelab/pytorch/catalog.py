@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from ..environment import cache_dir
+from ..libraries.cache import write_atomically
 from ..libraries.introspection import json_default, parse_docstring
 from ..libraries.structure import INPUT_TYPE
 
@@ -77,8 +78,6 @@ def catalog(*, refresh: bool = False) -> dict[str, Any]:
 
 @cache
 def _cached(refresh: bool) -> dict[str, Any]:
-    from ..keras.catalog import _write_atomically
-
     path = cache_dir() / f"torch-catalog-{torch_module().__version__}-v{CATALOG_FORMAT}.json"
     if not refresh:
         try:
@@ -88,7 +87,7 @@ def _cached(refresh: bool) -> dict[str, Any]:
         except (OSError, ValueError):
             pass
     data = build_catalog()
-    _write_atomically(path, json.dumps(data, indent=1))
+    write_atomically(path, json.dumps(data, indent=1))
     return data
 
 
