@@ -112,6 +112,8 @@ def from_model(model: Any, *, input_shapes: list[list[int]] | None = None) -> di
         sources = [ids[n] for n in node.all_input_nodes if n in ids]
         name = node.meta.get(LAYER_ID, node.name)
         if node.op == "placeholder":
+            # The forward's own parameter name (fx renames ``input`` to ``input_1``).
+            name = node.meta.get(LAYER_ID, str(node.target))
             ids[node] = name
             layer = {"id": name, "type": INPUT_TYPE, "arguments": {}}
             inputs.append(name)
