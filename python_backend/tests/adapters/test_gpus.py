@@ -185,3 +185,28 @@ def test_status_reports_the_machines_gpus_and_the_architecture_libraries(monkeyp
         ("keras", True),
         ("torch", True),
     }
+
+
+def test_sciserver_reports_gpu_images_and_refuses_gpu_jobs_without_one(sciserver, make_job):
+    from forgelab.adapters.compute.sciserver import gpu_image_names
+    from forgelab.sciserver import SciServerError
+
+    from .test_sciserver import compute, spec
+
+    adapter = compute(sciserver)
+    directory = make_job("result()\n")
+
+    async def scenario() -> dict:
+        found = await adapter.gpus()
+        with pytest.raises(SciServerError, match="asks for GPUs but the image 'Python"):
+            await adapter.submit(spec(directory, "gpu", gpus=1), lambda e: None)
+        await adapter.close()
+        return found
+
+    assert asyncio.run(scenario()) == {
+        "count": 0,
+        "source": "compute domain images",
+        "names": [],
+    }
+    domain = {"images": [{"name": "Python"}, {"name": "PyTorch", "description": "CUDA 12, GPU"}]}
+    assert gpu_image_names(domain) == ["PyTorch"]
