@@ -22,9 +22,9 @@ os.environ.setdefault("FORGELAB_CACHE_DIR", tempfile.mkdtemp(prefix="forgelab-be
 import keras  # noqa: E402
 from forgelab.keras import catalog as catalog_module  # noqa: E402
 from forgelab.keras import inference  # noqa: E402
-from forgelab.keras.comm import register_requests  # noqa: E402
 from forgelab.keras.model import build_model  # noqa: E402
 from forgelab.kernel.comm import answer, register  # noqa: E402
+from forgelab.libraries.comm import register_requests  # noqa: E402
 
 BLOCKS = 19  # 1 input + 2 stem + 19 blocks x 5 layers + 2 head layers = 100 layers
 

@@ -239,43 +239,79 @@ def train_validate(
     held-out split; the loss is plotted per epoch. Predicted z is the expectation over bins.
 
     Each label is spread over its neighbouring bins by a Gaussian of ``label_width`` bins
-    (0: one-hot), so that a near miss costs less than a far one and few epochs suffice.
+    (0: one-hot), so that a near miss costs less than a far one and few epochs suffice. The
+    architecture may be Keras (``redshift.arch.json``: softmax outputs, channels last) or
+    PyTorch (``redshift-torch.arch.json``: logits, channels first).
     """
     import forgelab.architecture
-    import keras
 
     count = len(cubes)
     order = np.random.default_rng(seed).permutation(count)
     n_test = max(1, int(round(count * test_fraction)))
     test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
     x = _stretch(cubes)
+    document, _ = forgelab.architecture.read(architecture)
+    model = forgelab.architecture.load(document)
+    figure, axes = _loss_plot()
+    seen: dict[str, list[float]] = {"loss": [], "val_loss": []}
+
+    def plot_epoch(epoch: int, logs: dict) -> None:
+        for key in seen:
+            seen[key].append(float((logs or {}).get(key, np.nan)))
+            events.emit("metric", {"name": key, "value": seen[key][-1], "step": epoch + 1})
+        axes.clear()
+        axes.plot(range(1, epoch + 2), seen["loss"], "o-", label="train")
+        axes.plot(range(1, epoch + 2), seen["val_loss"], "o-", label="validation")
+        axes.set_xlabel("epoch")
+        axes.set_ylabel("cross-entropy")
+        axes.set_title("Loss per epoch")
+        axes.legend()
+        figure.canvas.draw()
+
+    fit = _fit_torch if document["framework"] == "torch" else _fit_keras
+    probabilities, history = fit(
+        model,
+        x,
+        labels,
+        train,
+        test,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        label_width=label_width,
+        on_epoch=plot_epoch,
+    )
+    predicted = metrics.expected_z(probabilities, z_max)
+    split = np.where(np.isin(np.arange(count), test), "test", "train")
+    predictions = pd.DataFrame({"split": split, "z": redshifts, "z_pred": predicted})
+    for b in range(probabilities.shape[1]):
+        predictions[f"p{b:02d}"] = probabilities[:, b]
+    scores = metrics.scores(redshifts[test], predicted[test])
+    print(
+        f"CNN on {scores['count']} test galaxies: sigma_NMAD={scores['sigma_nmad']:.4f} "
+        f"bias={scores['bias']:+.4f} outliers={scores['outlier_fraction']:.3f}"
+    )
+    return Trained(model, predictions, history)
+
+
+def _fit_keras(
+    model, x, labels, train, test, *, epochs, batch_size, learning_rate, seed, label_width, on_epoch
+):
+    """Compile and fit a Keras model; the probabilities of every galaxy and the history."""
+    import keras
+
     keras.utils.set_random_seed(seed)
-    model = forgelab.architecture.load(architecture)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="categorical_crossentropy",
         metrics=["categorical_accuracy"],
     )
     targets = _soft_labels(labels, model.output_shape[-1], label_width)
-    figure, axes = _loss_plot()
 
     class PlotLoss(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seen = {"loss": [], "val_loss": []}
-
         def on_epoch_end(self, epoch, logs=None):
-            for key in self.seen:
-                self.seen[key].append(float((logs or {}).get(key, np.nan)))
-                events.emit("metric", {"name": key, "value": self.seen[key][-1], "step": epoch + 1})
-            axes.clear()
-            axes.plot(range(1, epoch + 2), self.seen["loss"], "o-", label="train")
-            axes.plot(range(1, epoch + 2), self.seen["val_loss"], "o-", label="validation")
-            axes.set_xlabel("epoch")
-            axes.set_ylabel("cross-entropy")
-            axes.set_title("Loss per epoch")
-            axes.legend()
-            figure.canvas.draw()
+            on_epoch(epoch, logs or {})
 
     fitted = model.fit(
         x[train],
@@ -287,18 +323,42 @@ def train_validate(
         verbose=2,
     )
     probabilities = model.predict(x, batch_size=batch_size, verbose=0)
-    predicted = metrics.expected_z(probabilities, z_max)
-    split = np.where(np.isin(np.arange(count), test), "test", "train")
-    predictions = pd.DataFrame({"split": split, "z": redshifts, "z_pred": predicted})
-    for b in range(probabilities.shape[1]):
-        predictions[f"p{b:02d}"] = probabilities[:, b]
-    scores = metrics.scores(redshifts[test], predicted[test])
-    print(
-        f"CNN on {scores['count']} test galaxies: sigma_NMAD={scores['sigma_nmad']:.4f} "
-        f"bias={scores['bias']:+.4f} outliers={scores['outlier_fraction']:.3f}"
+    return probabilities, {k: [float(v) for v in vs] for k, vs in fitted.history.items()}
+
+
+def _fit_torch(
+    model, x, labels, train, test, *, epochs, batch_size, learning_rate, seed, label_width, on_epoch
+):
+    """Fit an ``nn.Module`` (channels first, logits out) on the job's GPU when it has one."""
+    from forgelab.operations.builtin.learn import fit_torch, predict_torch
+
+    x = _channels_first(x)
+    bins = model(_one_example(x)).shape[-1]
+    targets = _soft_labels(labels, bins, label_width)
+    history = fit_torch(
+        model,
+        x[train],
+        targets[train],
+        (x[test], targets[test]),
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        on_epoch=on_epoch,
     )
-    history = {k: [float(v) for v in vs] for k, vs in fitted.history.items()}
-    return Trained(model, predictions, history)
+    return predict_torch(model, x, batch_size=batch_size), history
+
+
+def _channels_first(x: np.ndarray) -> np.ndarray:
+    """(N, H, W, bands) as torch's convolutions take it: (N, bands, H, W)."""
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+def _one_example(x: np.ndarray):
+    """One all-zero example of ``x`` as a torch tensor (to ask a model its output size)."""
+    import torch
+
+    return torch.zeros((1, *x.shape[1:]), dtype=torch.float32)
 
 
 def knn_baseline(
@@ -374,14 +434,23 @@ def reduce_dimensions(
     The features are the output of ``layer`` averaged over the image (one value per channel),
     reduced to at most 50 dimensions with PCA before t-SNE.
     """
-    import keras
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
 
     test = predictions["split"].to_numpy() == "test"
-    extractor = keras.Model(model.inputs, model.get_layer(layer).output)
-    features = extractor.predict(_stretch(cubes[test]), batch_size=32, verbose=0)
-    features = features.reshape(len(features), -1, features.shape[-1]).mean(axis=1)
+    if hasattr(model, "get_layer"):
+        import keras
+
+        extractor = keras.Model(model.inputs, model.get_layer(layer).output)
+        features = extractor.predict(_stretch(cubes[test]), batch_size=32, verbose=0)
+        features = features.reshape(len(features), -1, features.shape[-1]).mean(axis=1)
+    else:
+        import torch
+        from forgelab.pytorch.model import layer_output
+
+        images = torch.as_tensor(_channels_first(_stretch(cubes[test])))
+        with torch.no_grad():
+            features = layer_output(model, layer)(images).flatten(2).mean(dim=2).numpy()
     count = len(features)
     if count < 4:
         raise ValueError(f"t-SNE needs at least 4 test galaxies, got {count}")

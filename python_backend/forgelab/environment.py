@@ -120,6 +120,10 @@ class Environment:
     platform: str
     components: list[Component] = field(default_factory=list)
     adapters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    gpus: dict[str, Any] = field(default_factory=dict)
+    """The GPUs of this machine, as the local compute adapter finds them."""
+    libraries: list[dict[str, Any]] = field(default_factory=list)
+    """The architecture libraries, and whether each loads here."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -133,6 +137,8 @@ class Environment:
                 if not c.available
             ],
             "adapters": self.adapters,
+            "gpus": self.gpus,
+            "libraries": self.libraries,
         }
 
 
@@ -148,7 +154,9 @@ def describe(*, include_keras: bool = True) -> Environment:
     components = [_probe(p) for p in _PROBES if include_keras or p.name not in ("keras", "torch")]
     if include_keras:
         components.append(keras_backend())
+    from .adapters.compute.gpus import detect_gpus
     from .adapters.registry import describe_adapters
+    from .libraries.registry import available
 
     return Environment(
         forgelab=__version__,
@@ -156,4 +164,6 @@ def describe(*, include_keras: bool = True) -> Environment:
         platform=platform.platform(terse=True),
         components=components,
         adapters=describe_adapters(),
+        gpus=detect_gpus().to_json(),
+        libraries=available(),
     )

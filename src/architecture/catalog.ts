@@ -1,6 +1,7 @@
 /**
- * The layer catalog the kernel generates from the installed Keras (`arch.catalog`): the types,
- * lookup and search over it, and fetching it once per kernel.
+ * The layer catalog the kernel generates from the installed framework of an architecture
+ * (`arch.catalog` with its `framework`: Keras, PyTorch or a registered library): the types,
+ * lookup and search over it, and fetching it once per kernel and framework.
  */
 import { KernelBridge } from '../services/kernel';
 
@@ -52,8 +53,12 @@ export interface ILayerSpec {
 
 /** The catalog's JSON as the kernel sends it. */
 export interface ICatalogJSON {
-  /** The Keras version it was generated from. */
-  keras_version: string;
+  /** The library it comes from (`keras`, `torch`); absent in Keras catalogs cached before. */
+  framework?: string;
+  /** The Keras version it was generated from (Keras catalogs). */
+  keras_version?: string;
+  /** The torch version it was generated from (PyTorch catalogs). */
+  torch_version?: string;
   /** The categories, in display order. */
   categories: string[];
   /** Arguments every layer takes (name, trainable, ...). */
@@ -80,9 +85,14 @@ export class LayerCatalog {
   /** Every layer, sorted by name. */
   readonly layers: ReadonlyArray<ILayerSpec>;
 
-  /** The Keras version it describes. */
-  get kerasVersion(): string {
-    return this.json.keras_version;
+  /** The library it describes (`keras`, `torch`). */
+  get framework(): string {
+    return this.json.framework ?? DEFAULT_FRAMEWORK;
+  }
+
+  /** The framework version it describes. */
+  get version(): string {
+    return this.json.keras_version ?? this.json.torch_version ?? '';
   }
 
   /** The categories in display order, then any others the layers name. */
@@ -125,22 +135,60 @@ export class LayerCatalog {
 /** How many kernels' catalogs are kept (each is several hundred kilobytes). */
 const CACHED_KERNELS = 4;
 
+/** The framework of architectures that do not name one. */
+export const DEFAULT_FRAMEWORK = 'keras';
+
 const cache = new Map<string, Promise<LayerCatalog>>();
 
+/** The `arch.catalog` request for one framework (Keras's is asked without naming it). */
+export function catalogRequest(
+  framework: string,
+  refresh = false
+): Record<string, unknown> {
+  const request: Record<string, unknown> = {};
+  if (framework !== DEFAULT_FRAMEWORK) {
+    request.framework = framework;
+  }
+  if (refresh) {
+    request.refresh = true;
+  }
+  return request;
+}
+
+/** How people write a framework's name (`torch` → `PyTorch`); unknown names as they are. */
+export function frameworkTitle(framework: string): string {
+  return (
+    ({ keras: 'Keras', torch: 'PyTorch' } as Record<string, string>)[
+      framework
+    ] ?? framework
+  );
+}
+
+/** The cache key of one kernel's catalog of one framework; empty without a kernel. */
+export function catalogKey(kernelId: string, framework: string): string {
+  return kernelId ? `${kernelId}/${framework}` : '';
+}
+
 /**
- * The catalog of the kernel behind `bridge`, asked for once per kernel (it is large: several
- * hundred kilobytes) and shared by every editor on that kernel.
+ * The catalog of `framework` in the kernel behind `bridge`, asked for once per kernel and
+ * framework (it is large: several hundred kilobytes) and shared by every editor on that kernel.
  */
 export function fetchCatalog(
   bridge: KernelBridge,
+  framework: string = DEFAULT_FRAMEWORK,
   refresh = false
 ): Promise<LayerCatalog> {
-  const key = bridge.sessionContext.session?.kernel?.id ?? '';
+  const key = catalogKey(
+    bridge.sessionContext.session?.kernel?.id ?? '',
+    framework
+  );
   let entry = key ? cache.get(key) : undefined;
   if (!entry || refresh) {
     entry = bridge
       .ready()
-      .then(() => bridge.request('arch.catalog', refresh ? { refresh } : {}))
+      .then(() =>
+        bridge.request('arch.catalog', catalogRequest(framework, refresh))
+      )
       .then(json => new LayerCatalog(json as ICatalogJSON));
     if (key) {
       cache.delete(key);

@@ -15,7 +15,7 @@ import {
   PaletteDropTarget
 } from '../graphview';
 import { KernelBridge, KernelRequestError } from '../services/kernel';
-import { fetchCatalog, LayerCatalog } from './catalog';
+import { DEFAULT_FRAMEWORK, fetchCatalog, LayerCatalog } from './catalog';
 import { ArchitectureModel } from './model';
 import { LAYER_MIME, LayerPalette } from './palette';
 import { LayerPropertyPanel } from './properties';
@@ -115,7 +115,11 @@ export class ArchitectureEditor extends Widget {
   async loadCatalog(refresh = false, retry = true): Promise<void> {
     this.palette.setCatalog(null, 'Loading the layer catalog from the kernel…');
     try {
-      const catalog = await fetchCatalog(this.bridge, refresh);
+      const catalog = await fetchCatalog(
+        this.bridge,
+        this.model.sharedModel.getMeta('framework') ?? DEFAULT_FRAMEWORK,
+        refresh
+      );
       if (this.isDisposed) {
         return;
       }

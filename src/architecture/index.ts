@@ -11,4 +11,5 @@ export * from './viewdata';
 export * from './palette';
 export * from './properties';
 export * from './editor';
+export * from './importing';
 export * from './widget';

@@ -4,7 +4,7 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { ILayerSpec, LayerCatalog } from './catalog';
+import { frameworkTitle, ILayerSpec, LayerCatalog } from './catalog';
 
 /** The drag-and-drop MIME type of a palette layer (its class name). */
 export const LAYER_MIME = 'application/x-forgelab-layer';
@@ -81,7 +81,7 @@ export class LayerPalette extends Widget {
       (this._catalog && query && !found.length
         ? `No layer matches “${query}”.`
         : this._catalog
-          ? `Keras ${this._catalog.kerasVersion}: ${this._catalog.layers.length} layers`
+          ? `${frameworkTitle(this._catalog.framework)} ${this._catalog.version}: ${this._catalog.layers.length} layers`
           : '');
   }
 

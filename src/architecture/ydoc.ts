@@ -39,12 +39,17 @@ export type ArchitectureDocumentChange = DocumentChange & {
 };
 
 /** An architecture with one Input layer, the smallest valid document. */
-export function emptyArchitecture(name?: string): Architecture {
+export function emptyArchitecture(
+  name?: string,
+  framework: string = 'keras'
+): Architecture {
+  // Keras puts channels last, torch first.
+  const shape = framework === 'torch' ? [1, 28, 28] : [28, 28, 1];
   const doc: Architecture = {
     format: 'forgelab.architecture',
     version: 1,
-    framework: 'keras',
-    layers: [{ id: 'input', type: 'Input', arguments: { shape: [28, 28, 1] } }],
+    framework,
+    layers: [{ id: 'input', type: 'Input', arguments: { shape } }],
     inputs: ['input'],
     outputs: ['input']
   };

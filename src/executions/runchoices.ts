@@ -15,6 +15,8 @@ export interface IAdapterChoice {
   available: boolean;
   /** Why not, when it cannot. */
   reason?: string;
+  /** How many GPUs its jobs can have, when it has any. */
+  gpus?: number;
 }
 
 /** The options and the preselected adapter of one kind (`null`: none is available). */
@@ -52,7 +54,8 @@ function choicesOf(
   const options = adapters.map(a => ({
     name: a.name,
     available: !!a.available,
-    ...(a.available ? {} : { reason: a.reason ?? 'not available' })
+    ...(a.available ? {} : { reason: a.reason ?? 'not available' }),
+    ...(a.gpus?.count ? { gpus: a.gpus.count } : {})
   }));
   const usable = new Set(options.filter(o => o.available).map(o => o.name));
   const selected =
@@ -143,9 +146,7 @@ export class RunDialogBody
       const option = document.createElement('option');
       option.value = choice.name;
       option.disabled = !choice.available;
-      option.textContent = choice.available
-        ? choice.name
-        : `${choice.name} (unavailable: ${choice.reason})`;
+      option.textContent = choiceLabel(choice);
       option.title = choice.reason ?? '';
       select.appendChild(option);
     }
@@ -184,4 +185,15 @@ export function pendingChoices(settings: IRunTarget): IRunChoices {
     storage: only(settings.storage),
     pending: true
   };
+}
+
+/** How the dialog names an adapter: `local`, `local (2 GPUs)`, `dask (unavailable: ...)`. */
+export function choiceLabel(choice: IAdapterChoice): string {
+  if (!choice.available) {
+    return `${choice.name} (unavailable: ${choice.reason})`;
+  }
+  if (choice.gpus) {
+    return `${choice.name} (${choice.gpus} GPU${choice.gpus === 1 ? '' : 's'})`;
+  }
+  return choice.name;
 }

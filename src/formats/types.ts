@@ -25,6 +25,10 @@ export interface Operation {
   attributes?: Attribute[];
   references?: Reference[];
   source: Source;
+  /**
+   * GPUs each job of this operation needs for itself (0 or absent: none); the compute hands them out one job each and queues jobs while none is free.
+   */
+  gpu?: number;
 }
 export interface Port {
   name: Identifier;
@@ -144,7 +148,10 @@ export interface Architecture {
   version: 1;
   name?: string;
   description?: string;
-  framework: 'keras';
+  /**
+   * The architecture library (forgelab.libraries) whose layers the file uses: 'keras', 'torch', or a registered one.
+   */
+  framework: string;
   layers: Layer[];
   /**
    * Ids of the model's input layers, in order.

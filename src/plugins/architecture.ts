@@ -1,7 +1,8 @@
 /**
  * The architecture editor plugin: opens `*.arch.json` files in the architecture editor, and adds
- * "New Architecture" to the launcher and the command palette, with "Export as Python" and "Open
- * in a Notebook".
+ * "New Architecture" (Keras) and "New PyTorch Architecture" to the launcher and the command
+ * palette, with "Export as Python", "Open in a Notebook", and "Open as Architecture" for a
+ * notebook variable that holds a Keras or PyTorch model.
  */
 import {
   ILayoutRestorer,
@@ -9,14 +10,17 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
+  Dialog,
   ICommandPalette,
+  InputDialog,
   Notification,
+  showDialog,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
 import { ILauncher } from '@jupyterlab/launcher';
-import { NotebookPanel } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import {
   ArchitectureDocumentWidget,
@@ -24,9 +28,15 @@ import {
   ArchitectureToolbarCommands,
   ArchitectureWidgetFactory,
   ARCHITECTURE_CONTENT_TYPE,
+  architecturePathFor,
   emptyArchitecture,
+  frameworkTitle,
+  inputsWithoutShape,
+  parseShape,
+  withInputShape,
   YArchitecture
 } from '../architecture';
+import { Architecture } from '../formats/types';
 import { dump } from '../formats';
 import { architectureIcon } from '../icons';
 import { IForgeLab } from '../tokens';
@@ -42,7 +52,14 @@ export namespace ArchitectureCommandIDs {
   export const fit = 'forgelab:fit-architecture';
   export const arrange = 'forgelab:arrange-architecture';
   export const reloadLayers = 'forgelab:reload-layer-catalog';
+  export const openVariable = 'forgelab:open-variable-as-architecture';
 }
+
+/** The frameworks the launcher and the palette create architectures for. */
+const FRAMEWORKS = ['keras', 'torch'];
+
+/** The provenance panel's variable rows (their `data-name` is the variable). */
+const VARIABLE_SELECTOR = '.jp-ForgeLab-ProvenancePanel-variable';
 
 /** `dir/net.arch.json` → `dir/net.py`. */
 export function pythonPathFor(path: string): string {
@@ -52,14 +69,15 @@ export function pythonPathFor(path: string): string {
 export const architecturePlugin: JupyterFrontEndPlugin<void> = {
   id: 'forgelab:architecture-editor',
   description:
-    'The visual editor of neural-network architectures (*.arch.json), with shapes from Keras.',
+    'The visual editor of neural-network architectures (*.arch.json), with shapes from Keras or PyTorch.',
   autoStart: true,
   requires: [IForgeLab],
   optional: [
     ILauncher,
     ICommandPalette,
     ILayoutRestorer,
-    ICollaborativeContentProvider
+    ICollaborativeContentProvider,
+    INotebookTracker
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -67,7 +85,8 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    collaboration: ICollaborativeContentProvider | null
+    collaboration: ICollaborativeContentProvider | null,
+    notebooks: INotebookTracker | null
   ): void => {
     // With jupyter-collaboration, architectures open through its content provider on a shared
     // YArchitecture (the server's `forgelab.collaboration.YArchitecture` holds the same layout);
@@ -124,19 +143,59 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         return await widget.generateCode();
       } catch (error) {
         Notification.error(
-          `No Keras code for ${widget.context.path}: ${(error as Error).message}`,
+          `No code for ${widget.context.path}: ${(error as Error).message}`,
           { autoClose: 8000 }
         );
         return null;
       }
     };
 
+    /** Save `document` as a new file at `path` (or an untitled one beside it) and open it. */
+    const createAndOpen = async (document: Architecture, path?: string) => {
+      let target = path;
+      const exists =
+        target !== undefined &&
+        (await contents.get(target, { content: false }).then(
+          () => true,
+          () => false
+        ));
+      if (target === undefined || exists) {
+        target = (
+          await contents.newUntitled({
+            path: target ? PathExt.dirname(target) : '',
+            type: 'file',
+            ext: '.arch.json'
+          })
+        ).path;
+      }
+      await contents.save(target, {
+        type: 'file',
+        format: 'text',
+        content: dump(document)
+      });
+      return app.commands.execute('docmanager:open', {
+        path: target,
+        factory: ARCHITECTURE_FACTORY
+      });
+    };
+
     app.commands.addCommand(ArchitectureCommandIDs.create, {
-      label: args => (args.isLauncher ? 'Architecture' : 'New Architecture'),
-      caption: 'Create a new neural-network architecture (Keras)',
+      label: args => {
+        const framework = String(args.framework ?? 'keras');
+        const title =
+          framework === 'keras' ? '' : `${frameworkTitle(framework)} `;
+        return args.isLauncher
+          ? `${title}Architecture`
+          : `New ${title}Architecture`;
+      },
+      caption: args =>
+        `Create a new neural-network architecture (${frameworkTitle(
+          String(args.framework ?? 'keras')
+        )})`,
       icon: args => (args.isPalette ? undefined : architectureIcon),
       execute: async args => {
         const cwd = typeof args.cwd === 'string' ? args.cwd : '';
+        const framework = String(args.framework ?? 'keras');
         const model = await contents.newUntitled({
           path: cwd,
           type: 'file',
@@ -145,7 +204,7 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         await contents.save(model.path, {
           type: 'file',
           format: 'text',
-          content: dump(emptyArchitecture())
+          content: dump(emptyArchitecture(undefined, framework))
         });
         return app.commands.execute('docmanager:open', {
           path: model.path,
@@ -153,10 +212,84 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         });
       }
     });
+
+    const variableUnderMenu = (): string =>
+      app.contextMenuHitTest(n =>
+        n.classList.contains(VARIABLE_SELECTOR.slice(1))
+      )?.dataset.name ?? '';
+
+    app.commands.addCommand(ArchitectureCommandIDs.openVariable, {
+      label: args => {
+        const variable =
+          String(args.variable ?? '') ||
+          (args.fromContextMenu ? variableUnderMenu() : '');
+        return variable
+          ? `Open ${variable} as Architecture`
+          : 'Open Variable as Architecture…';
+      },
+      caption:
+        'Open the Keras or PyTorch model a notebook variable holds in the architecture editor (args: variable)',
+      isEnabled: () => !!notebooks?.currentWidget,
+      execute: async args => {
+        const panel = notebooks?.currentWidget;
+        if (!panel) {
+          return explain(
+            'No notebook',
+            'Open the notebook that holds the model first.'
+          );
+        }
+        let variable =
+          String(args.variable ?? '') ||
+          (args.fromContextMenu ? variableUnderMenu() : '');
+        if (!variable) {
+          const asked = await InputDialog.getText({
+            title: 'Open which variable as an architecture?',
+            placeholder: 'model'
+          });
+          if (!asked.button.accept || !asked.value) {
+            return null;
+          }
+          variable = asked.value.trim();
+        }
+        const bridge = forgelab.bridgeFor(panel.sessionContext);
+        let document: Architecture;
+        try {
+          await bridge.ready();
+          document = (
+            (await bridge.request('arch.import', { variable })) as {
+              document: Architecture;
+            }
+          ).document;
+        } catch (error) {
+          return explain(
+            `${variable} cannot be opened as an architecture`,
+            (error as Error).message
+          );
+        }
+        for (const id of inputsWithoutShape(document)) {
+          const asked = await InputDialog.getText({
+            title: `Shape of the input ${id}`,
+            label:
+              'Without the batch dimension, e.g. 3, 32, 32 (PyTorch cannot trace it)',
+            placeholder: '3, 32, 32'
+          });
+          const shape = asked.button.accept
+            ? parseShape(asked.value ?? '')
+            : null;
+          if (shape) {
+            document = withInputShape(document, id, shape);
+          }
+        }
+        return createAndOpen(
+          document,
+          architecturePathFor(panel.context.path, variable)
+        );
+      }
+    });
     app.commands.addCommand(ArchitectureCommandIDs.exportPython, {
       label: 'Export Architecture as Python',
       caption:
-        'Save the Keras code of the current architecture beside it (<name>.py) and open it',
+        'Save the Python code of the current architecture beside it (<name>.py) and open it',
       isEnabled,
       execute: async () => {
         const widget = current();
@@ -189,7 +322,7 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(ArchitectureCommandIDs.openInNotebook, {
       label: 'Open Architecture in a Notebook',
       caption:
-        'Create a notebook whose first cell builds the current architecture in Keras',
+        'Create a notebook whose first cell builds the current architecture in its framework',
       isEnabled,
       execute: async () => {
         const widget = current();
@@ -198,6 +331,8 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const path = widget.context.path;
+        const framework =
+          widget.content.model.sharedModel.getMeta('framework') ?? 'keras';
         const panel = (await app.commands.execute('notebook:create-new', {
           cwd: PathExt.dirname(path),
           kernelName: 'python3'
@@ -210,7 +345,10 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
             { cell_type: 'code', source: code.trimEnd() },
             {
               cell_type: 'code',
-              source: 'model = build_model()\nmodel.summary()'
+              source:
+                framework === 'keras'
+                  ? 'model = build_model()\nmodel.summary()'
+                  : 'model = build_model()\nprint(model)'
             }
           ]);
         });
@@ -229,23 +367,51 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
       execute: () => current()?.content.canvas.arrange()
     });
     app.commands.addCommand(ArchitectureCommandIDs.reloadLayers, {
-      label: 'Reload Keras Layer Catalog',
-      caption: 'Ask the kernel to introspect Keras again for the layer palette',
+      label: 'Reload Layer Catalog',
+      caption:
+        "Ask the kernel to introspect the architecture's framework again for the layer palette",
       isEnabled,
       execute: () => current()?.content.loadCatalog(true)
     });
 
-    launcher?.add({
-      command: ArchitectureCommandIDs.create,
-      category: 'Other',
-      rank: 2
-    });
-    for (const command of Object.values(ArchitectureCommandIDs)) {
+    for (const [rank, framework] of FRAMEWORKS.entries()) {
+      launcher?.add({
+        command: ArchitectureCommandIDs.create,
+        category: 'Other',
+        rank: 2 + rank,
+        args: { framework }
+      });
       palette?.addItem({
-        command,
+        command: ArchitectureCommandIDs.create,
         category: 'ForgeLab',
-        args: { isPalette: true }
+        args: { isPalette: true, framework }
       });
     }
+    for (const command of Object.values(ArchitectureCommandIDs)) {
+      if (command !== ArchitectureCommandIDs.create) {
+        palette?.addItem({
+          command,
+          category: 'ForgeLab',
+          args: { isPalette: true }
+        });
+      }
+    }
+    app.contextMenu.addItem({
+      command: ArchitectureCommandIDs.openVariable,
+      selector: VARIABLE_SELECTOR,
+      args: { fromContextMenu: true },
+      rank: 2
+    });
+    app.contextMenu.addItem({
+      command: ArchitectureCommandIDs.openVariable,
+      selector: '.jp-Notebook .jp-Cell',
+      rank: 30
+    });
   }
 };
+
+/** Tell the user, in plain words, why something did not work. */
+async function explain(title: string, message: string): Promise<null> {
+  await showDialog({ title, body: message, buttons: [Dialog.okButton()] });
+  return null;
+}

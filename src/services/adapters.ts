@@ -20,6 +20,18 @@ export interface IAdapterStatus {
   configSchema?: Record<string, unknown>;
   /** Its configuration on the server, secrets masked (only in the adapters list). */
   config?: Record<string, unknown>;
+  /** The GPUs its jobs can have (the local compute: this machine's, or its configured count). */
+  gpus?: IGpus;
+}
+
+/** The GPUs of a compute adapter. */
+export interface IGpus {
+  /** How many devices it hands out. */
+  count: number;
+  /** Where that was learnt: `nvidia-smi`, `configuration`, `worker resources` or `none`. */
+  source: string;
+  /** The devices' names, when known. */
+  names?: string[];
 }
 
 /** The kind of an adapter. */

@@ -7,12 +7,20 @@ import json
 import sys
 
 NAME = "arch"
-HELP = "Neural-network architectures (*.arch.json): layer catalog, shape check, Python export."
+HELP = (
+    "Neural-network architectures (*.arch.json): layer catalog, shape check, Python export, "
+    "import from a model."
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="arch_command", metavar="ACTION", required=True)
-    catalog = actions.add_parser("catalog", help="list the layers of the installed Keras")
+    catalog = actions.add_parser("catalog", help="list the layers of an installed framework")
+    catalog.add_argument(
+        "--framework",
+        default="keras",
+        help="the architecture library: keras (default), torch, or a registered one",
+    )
     catalog.add_argument("--json", action="store_true", help="print the whole catalog as JSON")
     catalog.add_argument("--refresh", action="store_true", help="rebuild the cached catalog")
     check = actions.add_parser(
@@ -24,14 +32,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "codegen", help="print Keras functional-API code for an architecture"
     )
     codegen.add_argument("file", help="an architecture file (*.arch.json)")
+    importer = actions.add_parser(
+        "import", help="write the architecture of a saved or importable model (Keras or PyTorch)"
+    )
+    importer.add_argument(
+        "model", help="a saved model (model.keras) or a Python object (package.module:attribute)"
+    )
+    importer.add_argument("-o", "--output", required=True, help="the file to write (*.arch.json)")
+    importer.add_argument(
+        "--input-shape",
+        action="append",
+        metavar="D,D,...",
+        help="a PyTorch input's shape without the batch dimension (once per input), e.g. 3,32,32",
+    )
+    importer.add_argument("--force", action="store_true", help="overwrite the output file")
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..formats import FormatError
     from ..keras.errors import ArchitectureError
+    from ..libraries import LibraryUnavailable
+    from ..libraries.base import ModelImportError
 
-    action = {"catalog": _catalog, "check": _check, "codegen": _codegen}[args.arch_command]
+    action = {"catalog": _catalog, "check": _check, "codegen": _codegen, "import": _import}[
+        args.arch_command
+    ]
     try:
         return action(args)
+    except (LibraryUnavailable, FormatError, ModelNotFound, ModelImportError) as error:
+        print(f"forgelab arch {args.arch_command}: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(
             f"forgelab arch {args.arch_command}: cannot read {error.filename}: {error.strerror}",
@@ -43,16 +73,25 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-def _catalog(args: argparse.Namespace) -> int:
-    from ..keras.catalog import catalog
+class ModelNotFound(LookupError):
+    """``forgelab arch import`` could not find or read the model it was given."""
 
-    data = catalog(refresh=args.refresh)
+
+def _catalog(args: argparse.Namespace) -> int:
+    from ..libraries import registry
+
+    library = registry.get(args.framework)
+    data = library.catalog(refresh=args.refresh)
     if args.json:
         print(json.dumps(data, indent=1))
         return 0
-    print(
-        f"Keras {data['keras_version']} ({data['backend']} backend): {len(data['layers'])} layers"
-    )
+    if library.name == "keras":
+        print(
+            f"Keras {data['keras_version']} ({data['backend']} backend): "
+            f"{len(data['layers'])} layers"
+        )
+    else:
+        print(f"{library.title} {library.version()}: {len(data['layers'])} layers")
     by_category: dict[str, list[str]] = {}
     for name, entry in data["layers"].items():
         if "alias_of" not in entry:
@@ -101,3 +140,65 @@ def _codegen(args: argparse.Namespace) -> int:
 
     sys.stdout.write(architecture.to_code(args.file))
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .. import architecture, formats
+
+    output = Path(args.output)
+    if output.exists() and not args.force:
+        raise ModelNotFound(f"{output} exists; pass --force to overwrite it.")
+    options: dict[str, object] = {}
+    if args.input_shape:
+        options["input_shapes"] = [_shape(text) for text in args.input_shape]
+    if Path(args.model).is_file():
+        document = architecture.import_file(args.model, **options)
+    else:
+        document = architecture.from_model(_python_object(args.model), **options)
+    # The file's name says what the architecture is better than a class name (Sequential).
+    document["name"] = output.name.removesuffix(".arch.json").removesuffix(".json")
+    formats.validate("architecture", document)
+    output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {output} ({document['framework']}, {len(document['layers'])} layers)")
+    return 0
+
+
+def _shape(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ModelNotFound(
+            f"--input-shape {text!r} is not a list of integers like 3,32,32."
+        ) from None
+
+
+def _python_object(reference: str) -> object:
+    """``package.module:attribute`` imported (the current folder first on the path); a callable
+    that is not a model class instance (a class, a factory) is called without arguments."""
+    import importlib
+    import os
+
+    module_name, _, attribute = reference.partition(":")
+    if not module_name or not attribute:
+        raise ModelNotFound(
+            f"{reference!r} is neither a file nor module:attribute (e.g. mynet:Net or model.keras)."
+        )
+    sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ModelNotFound(f"cannot import {module_name}: {error}") from error
+    finally:
+        sys.path.pop(0)
+    target: object = module
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise ModelNotFound(f"{module_name} has no attribute {attribute!r}.")
+        target = getattr(target, part)
+    if isinstance(target, type) or (
+        callable(target) and not hasattr(target, "parameters") and not hasattr(target, "layers")
+    ):
+        target = target()
+    return target

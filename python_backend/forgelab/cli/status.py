@@ -32,4 +32,11 @@ def run(args: argparse.Namespace) -> int:
         for adapter in adapters:
             state = "available" if adapter["available"] else f"unavailable: {adapter['reason']}"
             print(f"  {adapter['name']:<15} {state}")
+    gpus = facts["gpus"]
+    names = f": {', '.join(gpus['names'])}" if gpus.get("names") else ""
+    print(f"GPUs on this machine: {gpus['count']} ({gpus['source']}){names}")
+    print("architecture libraries:")
+    for library in facts["libraries"]:
+        state = "available" if library["available"] else f"unavailable: {library['reason']}"
+        print(f"  {library['name']:<15} {state}")
     return 0

@@ -224,6 +224,7 @@ class JobRunner(ExecutionsCore):
                 [sys.executable, "main.py"],
                 env=secrets.environment(storage_secrets),
                 timeout=job.timeout,
+                gpus=int(node["operation"].get("gpu") or 0),
             )
             handle = await adapter.submit(spec, self._event_sink(execution_id, job_id, {}))
             self._handles[job_id] = (job.compute, handle)

@@ -6,12 +6,11 @@ arguments that differ from Keras's defaults, written as Python literals.
 
 from __future__ import annotations
 
-import keyword
-import re
 import textwrap
 from typing import Any
 
 from .. import formats
+from ..libraries.pycode import is_default, literal, variable_names
 from . import catalog as catalog_module
 from .catalog import INPUT_TYPE
 from .errors import ArchitectureError
@@ -20,34 +19,6 @@ from .structure import analyse
 
 _LINE_LENGTH = 99
 _RESERVED = frozenset({"keras", "build_model", "model"})
-
-
-def literal(value: Any) -> str:
-    """A Python literal for a JSON value; lists become tuples, as Keras writes shapes."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    if isinstance(value, (list, tuple)):
-        items = [literal(v) for v in value]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"Cannot write {value!r} ({type(value).__name__}) as a Python literal")
-
-
-def is_default(value: Any, argument: dict[str, Any]) -> bool:
-    """Whether a value equals an argument's default (``2`` counts as ``(2, 2)``)."""
-    if "default" not in argument or argument.get("default_repr"):
-        return False
-    default = argument["default"]
-    if value == default:
-        return True
-    if isinstance(default, list) and default and all(d == default[0] for d in default):
-        return value == default[0] and not isinstance(value, bool)
-    return False
 
 
 def non_default_arguments(layer_type: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -68,24 +39,6 @@ def non_default_arguments(layer_type: str, arguments: dict[str, Any]) -> dict[st
         k: v for k, v in arguments.items() if k not in described or not is_default(v, described[k])
     }
     return dict(sorted(kept.items(), key=lambda kv: order.get(kv[0], len(order))))
-
-
-def variable_names(ids: list[str]) -> dict[str, str]:
-    """A distinct Python identifier for each layer id (``block1.concat`` → ``block1_concat``)."""
-    names: dict[str, str] = {}
-    used: set[str] = set()
-    for layer_id in ids:
-        base = re.sub(r"\W", "_", layer_id)
-        if base[0].isdigit():
-            base = "layer_" + base
-        if keyword.iskeyword(base) or base in _RESERVED:
-            base += "_"
-        name, n = base, 2
-        while name in used:
-            name, n = f"{base}_{n}", n + 1
-        used.add(name)
-        names[layer_id] = name
-    return names
 
 
 def _statement(
@@ -134,7 +87,7 @@ def to_code(document: dict[str, Any], *, source: str | None = None) -> str:
     problems = structure.document_errors + [f"{i}: {e}" for i, e in structure.errors.items()]
     if problems:
         raise ArchitectureError(problems, source)
-    names = variable_names(list(structure.layers))
+    names = variable_names(list(structure.layers), _RESERVED)
     indent = "    "
     title = document.get("name") or "model"
     lines = [

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from .. import formats
+from ..libraries.base import ModelImportError
 from . import catalog as catalog_module
 from . import keras_module
 from .catalog import INPUT_TYPE, function_registry
@@ -21,8 +22,7 @@ _ROW_HEIGHT = 90
 _COLUMN_WIDTH = 220
 
 
-class ModelImportError(ValueError):
-    """A model that an architecture document cannot describe (custom layers, shared layers...)."""
+__all__ = ["ModelImportError", "from_model"]
 
 
 def _normal(value: Any) -> Any:

@@ -25,7 +25,7 @@ def _comm_manager(ipython: Any) -> Any:
 
 def load(ipython: Any) -> None:
     os.environ.setdefault("KERAS_BACKEND", "torch")
-    from ..keras.comm import register_requests
+    from ..libraries.comm import register_requests
 
     register_requests(register)
     from . import recorder, verify

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tornado
 
+from ..adapters.compute.gpus import detect_gpus
 from ..adapters.registry import describe_adapters
 from ..adapters.storage.base import public_config
 from .handlers import ForgeLabHandler
@@ -25,6 +26,12 @@ class AdaptersHandler(ForgeLabHandler):
         for kind, adapters in described.items():
             for adapter in adapters:
                 adapter["config"] = public_config(configs[kind].get(adapter["name"], {}))
+        for adapter in described["compute"]:
+            if adapter["name"] == "local" and adapter["available"]:
+                # The server's own machine: what the local adapter hands out (nvidia-smi or its
+                # configured count). Remote computes say theirs when tested.
+                configured = configs["compute"].get("local", {}).get("gpus")
+                adapter["gpus"] = detect_gpus(configured).to_json()
         defaults = {
             "compute": self.orchestrator.default_compute,
             "storage": self.orchestrator.default_storage,

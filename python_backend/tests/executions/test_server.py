@@ -219,13 +219,18 @@ def jp_server_config(jp_server_config):
     """A secret in an adapter's configuration, to check that it never reaches the browser."""
     return {
         **jp_server_config,
-        "ForgeLabConfig": {"storage_adapters": {"s3": {"bucket": "b", "secret": "hunter2"}}},
+        "ForgeLabConfig": {
+            "storage_adapters": {"s3": {"bucket": "b", "secret": "hunter2"}},
+            "compute_adapters": {"local": {"gpus": 2}},
+        },
     }
 
 
 async def test_secrets_are_masked_and_requests_without_token_refused(jp_fetch, jp_ws_fetch) -> None:
     response = await jp_fetch("forgelab", "api", "adapters")
     assert b"hunter2" not in response.body
+    local = next(a for a in json.loads(response.body)["compute"] if a["name"] == "local")
+    assert local["gpus"] == {"count": 2, "source": "configuration"}
     for path in (("executions",), ("artifacts",), ("operations",), ("adapters",)):
         with pytest.raises(tornado.httpclient.HTTPClientError) as caught:
             await jp_fetch("forgelab", "api", *path, headers={"Authorization": ""})

@@ -7,8 +7,8 @@ import os
 import uuid
 
 import pytest
-from forgelab.keras.comm import import_request, register_requests
 from forgelab.kernel.comm import answer, register
+from forgelab.libraries.comm import import_request, register_requests
 from jupyter_client.manager import start_new_kernel
 
 from .conftest import EXAMPLES, architecture, layer

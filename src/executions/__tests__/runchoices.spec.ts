@@ -100,4 +100,33 @@ describe('runChoices', () => {
     expect(body.node.textContent).toContain('No storage adapter is available');
     body.dispose();
   });
+
+  it('names the GPUs a compute hands out', () => {
+    const withGpus = {
+      ...adapters,
+      compute: [
+        {
+          name: 'local',
+          available: true,
+          gpus: { count: 2, source: 'configuration' }
+        },
+        { name: 'dask', available: true, gpus: { count: 0, source: 'none' } }
+      ]
+    };
+    const choices = runChoices(withGpus, {
+      compute: 'local',
+      storage: 'local'
+    });
+    expect(choices.compute.options).toEqual([
+      { name: 'local', available: true, gpus: 2 },
+      { name: 'dask', available: true }
+    ]);
+    const body = new RunDialogBody(choices);
+    const labels = [
+      ...body.node.querySelectorAll<HTMLOptionElement>(
+        'select[name="compute"] option'
+      )
+    ].map(o => o.textContent);
+    expect(labels).toEqual(['local (2 GPUs)', 'dask']);
+  });
 });

@@ -38,6 +38,8 @@ class JobSpec:
     """Extra environment variables for the job (never sent to the browser)."""
     timeout: float | None = None
     """Seconds after which the adapter stops the job and reports it failed."""
+    gpus: int = 0
+    """GPUs the job needs for itself (an operation's ``gpu``)."""
 
 
 @dataclass
@@ -107,3 +109,7 @@ class ComputeAdapter(abc.ABC):
     async def test_connection(self) -> dict[str, Any]:
         """Check that jobs can be submitted; raise with a readable message otherwise."""
         return {"ok": True}
+
+    async def gpus(self) -> dict[str, Any]:
+        """The GPUs jobs can have here: ``{"count", "source", "names"?}``; none by default."""
+        return {"count": 0, "source": "none"}

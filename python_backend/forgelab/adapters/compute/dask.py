@@ -273,6 +273,7 @@ class DaskCompute(ComputeAdapter):
         self._client.subscribe_topic(
             topic_for(spec.job_id), lambda event: self._on_job_event(job, event)
         )
+        resources = await self._gpu_resources(spec)
         # retries=0: a job that fails is reported, never re-run behind the user's back.
         job.future = self._client.submit(
             run_job,
@@ -285,6 +286,7 @@ class DaskCompute(ComputeAdapter):
             key=key,
             pure=False,
             retries=0,
+            resources=resources,
         )
         return spec.job_id
 
@@ -301,6 +303,30 @@ class DaskCompute(ComputeAdapter):
             await self._client.register_plugin(plugin, name=plugin.name)
             self._plugins.add(plugin.name)
         return plain, plugin.name
+
+    async def _worker_gpus(self) -> list[float]:
+        """The ``GPU`` resource each worker declares (``dask worker --resources GPU=1``), asked
+        of the scheduler now (the client's cached view lags behind workers that join)."""
+        identity = await self._client.scheduler.identity()
+        workers = identity.get("workers", {})
+        return [float(w.get("resources", {}).get("GPU", 0)) for w in workers.values()]
+
+    async def _gpu_resources(self, spec: JobSpec) -> dict[str, float] | None:
+        """``{"GPU": n}`` for a job that asks GPUs, so Dask runs it on a worker that has them
+        and no more such jobs there at once than it has; refused when no worker has enough."""
+        if not spec.gpus:
+            return None
+        if not any(have >= spec.gpus for have in await self._worker_gpus()):
+            raise ValueError(
+                f"the job asks for {spec.gpus} GPU{'s' if spec.gpus != 1 else ''} but no Dask "
+                "worker declares that many (start workers with --resources GPU=1)"
+            )
+        return {"GPU": float(spec.gpus)}
+
+    async def gpus(self) -> dict[str, Any]:
+        await self.start()
+        have = [g for g in await self._worker_gpus() if g]
+        return {"count": int(sum(have)), "source": "worker resources", "workers": len(have)}
 
     def _on_job_event(self, job: _Job, event: tuple[float, dict[str, Any]]) -> None:
         timestamp, message = event

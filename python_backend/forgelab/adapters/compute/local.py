@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from .base import ComputeAdapter, EventCallback, JobOutcome, JobSpec
+from .gpus import GpuPool, detect_gpus
 from .outcome import iso_time, outcome_from_exit
 
 #: Runs the job's command, then records its exit status (128+N when killed by signal N).
@@ -69,6 +70,7 @@ class _Run:
     timed_out: bool = False
     done: asyncio.Future[JobOutcome] | None = None
     holds_slot: bool = False
+    devices: list[str] = field(default_factory=list)
 
 
 class LocalCompute(ComputeAdapter):
@@ -91,6 +93,13 @@ class LocalCompute(ComputeAdapter):
                 "title": "Environment",
                 "description": "Extra environment variables for every job.",
             },
+            "gpus": {
+                "type": "integer",
+                "minimum": 0,
+                "title": "GPUs",
+                "description": "How many GPUs to hand out, one job each (default: those "
+                "nvidia-smi lists).",
+            },
         },
     }
 
@@ -99,6 +108,7 @@ class LocalCompute(ComputeAdapter):
         self._runs: dict[str, _Run] = {}
         self._slots: asyncio.Semaphore | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._gpu_pool: GpuPool | None = None
 
     @property
     def capacity(self) -> int:
@@ -124,8 +134,35 @@ class LocalCompute(ComputeAdapter):
         env.update(spec.env)
         return env
 
+    def _gpu_devices(self) -> GpuPool:
+        if self._gpu_pool is None:
+            self._gpu_pool = GpuPool(detect_gpus(self.config.get("gpus")).devices)
+        return self._gpu_pool
+
+    async def gpus(self) -> dict[str, Any]:
+        return detect_gpus(self.config.get("gpus")).to_json()
+
+    async def _assign_devices(self, spec: JobSpec) -> dict[str, str]:
+        """The GPUs a job asked for, its own until it ends, as ``CUDA_VISIBLE_DEVICES``;
+        waits while they are all taken. A job that asks none gets no variable set."""
+        if not spec.gpus:
+            return {}
+        devices = await self._gpu_devices().acquire(spec.gpus)
+        return {"CUDA_VISIBLE_DEVICES": ",".join(devices)}
+
+    def _release_devices(self, run: _Run) -> None:
+        if run.devices:
+            self._gpu_devices().release(run.devices)
+            run.devices = []
+
     async def submit(self, spec: JobSpec, on_event: EventCallback) -> str:
-        await self._semaphore().acquire()
+        assigned = await self._assign_devices(spec)
+        devices = assigned["CUDA_VISIBLE_DEVICES"].split(",") if assigned else []
+        try:
+            await self._semaphore().acquire()
+        except BaseException:
+            self._gpu_devices().release(devices)
+            raise
         directory = Path(spec.directory).resolve()
         try:
             for _, filename in STREAMS:
@@ -141,7 +178,7 @@ class LocalCompute(ComputeAdapter):
                     "forgelab-job",
                     *spec.command,
                     cwd=str(directory),
-                    env=self._environment(spec),
+                    env={**self._environment(spec), **assigned},
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=stdout,
                     stderr=stderr,
@@ -152,6 +189,7 @@ class LocalCompute(ComputeAdapter):
                 stderr.close()
         except BaseException:
             self._semaphore().release()
+            self._gpu_devices().release(devices)
             raise
         run = _Run(
             process.pid,
@@ -161,6 +199,7 @@ class LocalCompute(ComputeAdapter):
             spec.timeout,
             process,
             holds_slot=True,
+            devices=devices,
         )
         handle = json.dumps({"pid": process.pid, "start": run.start, "dir": str(directory)})
         self._follow(handle, run)
@@ -300,6 +339,7 @@ class LocalCompute(ComputeAdapter):
         except Exception as error:  # noqa: BLE001 - the waiter must always get an answer
             outcome = JobOutcome("failed", None, f"following the local job failed: {error}")
         finally:
+            self._release_devices(run)
             if run.holds_slot:
                 run.holds_slot = False
                 self._semaphore().release()
@@ -330,7 +370,12 @@ class LocalCompute(ComputeAdapter):
         return outcome_from_exit(exit_code, result, where="on this machine", stderr_tail=tail)
 
     async def test_connection(self) -> dict[str, Any]:
-        return {"ok": True, "message": f"{sys.executable}, up to {self.capacity} jobs at once"}
+        gpus = detect_gpus(self.config.get("gpus")).to_json()["count"]
+        return {
+            "ok": True,
+            "message": f"{sys.executable}, up to {self.capacity} jobs at once, {gpus} GPUs",
+            "gpus": gpus,
+        }
 
     async def close(self) -> None:
         """Stop following jobs; the processes themselves keep running (reattach later)."""

@@ -170,6 +170,8 @@ class SciServerCompute(ComputeAdapter):
                 f"The compute domain {domain.get('name')!r} offers no image; "
                 "set 'image' in the sciserver adapter configuration."
             )
+        if spec.gpus:
+            image = self._gpu_image(domain, image)
         folder = "/".join(
             [
                 volume.path,
@@ -187,6 +189,28 @@ class SciServerCompute(ComputeAdapter):
                     self.sciserver.files.upload(f"{folder}/{rel}", file)
         self.sciserver.files.upload(f"{folder}/run.sh", self._run_script(spec).encode())
         return domain, folder, (image, volume)
+
+    def _gpu_image(self, domain: dict[str, Any], image: str) -> str:
+        """The image of a job that asks GPUs: the configured one when it has GPUs, else the
+        domain's first GPU image; refused when the domain has none."""
+        gpu_images = gpu_image_names(domain)
+        if image in gpu_images:
+            return image
+        if gpu_images and not self.config.get("image"):
+            return gpu_images[0]
+        offered = ", ".join(repr(i.get("name")) for i in domain.get("images", [])) or "none"
+        raise SciServerError(
+            f"The job asks for GPUs but the image {image!r} of compute domain "
+            f"{domain.get('name')!r} has none (its images: {offered}); choose a domain or an "
+            "image with GPUs in the sciserver adapter configuration."
+        )
+
+    async def gpus(self) -> dict[str, Any]:
+        domain = await asyncio.to_thread(
+            self.sciserver.jobs.domain, self.config.get("compute_domain")
+        )
+        names = gpu_image_names(domain)
+        return {"count": len(names), "source": "compute domain images", "names": names}
 
     def _run_script(self, spec: JobSpec) -> str:
         python = self.config.get("python", "python3")
@@ -386,3 +410,13 @@ class SciServerCompute(ComputeAdapter):
             )
 
         return {"ok": True, "message": await asyncio.to_thread(check)}
+
+
+def gpu_image_names(domain: dict[str, Any]) -> list[str]:
+    """The images of a compute domain that have GPUs: SciServer names or describes them so
+    ("... GPU ...")."""
+    return [
+        str(i.get("name"))
+        for i in domain.get("images", [])
+        if "gpu" in f"{i.get('name', '')} {i.get('description', '')}".lower()
+    ]
