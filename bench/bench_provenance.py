@@ -10,7 +10,7 @@
    slicing time for a history where every cell is needed; prints microseconds per record to show
    whether the cost is linear.
 
-    python bench/bench_provenance.py [--rounds 8] [--max-history 100000]
+    python bench/bench_provenance.py [--rounds 8] [--max-history 100000] [--no-overhead]
 """
 
 from __future__ import annotations
@@ -197,9 +197,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--max-history", type=int, default=100_000)
+    parser.add_argument("--no-overhead", action="store_true", help="only the reify times")
     args = parser.parse_args(argv)
-    print("-- recording overhead")
-    overhead(args.rounds)
+    if not args.no_overhead:
+        print("-- recording overhead")
+        overhead(args.rounds)
     print("-- reify time against history length")
     reify_times(args.max_history)
     return 0
