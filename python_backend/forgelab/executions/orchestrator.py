@@ -27,6 +27,7 @@ from ..adapters.registry import AdapterUnavailable, load_class
 from ..paths import inside_root
 from ..store import now
 from ..store.store import FINAL_JOB_STATES
+from . import graph
 from . import pipeline as pipelines
 from .errors import ExecutionError, ExecutionNotFound
 from .ids import new_id
@@ -84,6 +85,8 @@ class Orchestrator(Recovery):
         execution_id = new_id("e")
         order = pipelines.topological_order(doc)
         ops = {n["id"]: n for n in pipelines.operation_nodes(doc)}
+        feeding = graph.feeders(doc)
+        created = now()
         jobs = [
             {
                 "id": new_id("j"),
@@ -98,6 +101,12 @@ class Orchestrator(Recovery):
             }
             for i, node_id in enumerate(n for n in order if n in ops)
         ]
+        # Jobs that wait for no other job are queued here, with their first event stored before
+        # submit returns: the driver starts only when the event loop is free again, which in a
+        # burst of submissions is after the last of them.
+        ready = [j for j in jobs if not any(n in ops for n in feeding.get(j["node"], ()))]
+        for job in ready:
+            job.update(status="queued", queued_at=created)
         self.store.create_execution(
             {
                 "id": execution_id,
@@ -114,7 +123,10 @@ class Orchestrator(Recovery):
             },
             jobs,
         )
-        self._start(execution_id)
+        for job in ready:
+            event = self.store.add_event(job["id"], execution_id, "status", {"status": "queued"})
+            self._announce(execution_id, event)
+        self._start(execution_id, queued={j["id"] for j in ready})
         return self.get(execution_id)
 
     def _check_files_inside_root(self, doc: Mapping[str, Any], path: str | None) -> None:
