@@ -18,6 +18,7 @@ submit, cancel, re-run and the adapters' connection tests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,17 @@ from . import pipeline as pipelines
 from .errors import ExecutionError, ExecutionNotFound
 from .ids import new_id
 from .recovery import Recovery
+
+
+def warm_up(compute: str = "local", storage: str = "local") -> None:
+    """Load what a first submission needs: the adapter registry (a scan of the installed
+    packages' metadata) and classes, and the pipeline format's compiled check. About half a
+    second that the first user to run a pipeline after the server started would otherwise wait."""
+    for kind, name in (("compute", compute), ("storage", storage)):
+        with contextlib.suppress(AdapterUnavailable):
+            load_class(kind, name)  # type: ignore[arg-type]
+    empty = {"format": "forgelab.pipeline", "version": 1, "nodes": [], "connections": []}
+    formats.issues("pipeline", empty)
 
 
 class Orchestrator(Recovery):
