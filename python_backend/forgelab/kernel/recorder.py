@@ -41,7 +41,7 @@ from ..store import now
 from .analysis import RNG_MODULES, STATEFUL_MODULES, CellAnalysis, analyze
 from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
-from .magics import plain_python
+from .magics import already_python, plain_python
 from .owners import shared_state, sharing
 from .writer import RecordWriter, new_session_id, record_id, store_url
 
@@ -203,10 +203,13 @@ class Recorder:
     def pre_run_cell(self, info: Any) -> None:
         start = time.perf_counter()
         raw = info.raw_cell or ""
-        try:
-            code = self.shell.transform_cell(raw)
-        except Exception:  # noqa: BLE001 - keep the raw text; the analysis will fail cleanly
-            code = raw
+        # A shell with transformers of its own (an extension's) always goes through them.
+        code = None if self.shell.input_transformers_post else already_python(raw)
+        if code is None:
+            try:
+                code = self.shell.transform_cell(raw)
+            except Exception:  # noqa: BLE001 - keep the raw text; the analysis will fail cleanly
+                code = raw
         code = plain_python(code).code  # %time y = f(x) reads f and x
         try:
             analysis: CellAnalysis | None = analyze(code)

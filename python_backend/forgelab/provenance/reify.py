@@ -63,7 +63,7 @@ from ..kernel.analysis import (
     stores_of,
 )
 from ..kernel.files import file_hash
-from ..kernel.magics import PlainCell, plain_python
+from ..kernel.magics import PlainCell, already_python, plain_python
 from . import bindings, naming
 from .errors import ReifyError
 from .slicing import Slice, describe, slice_history
@@ -82,17 +82,10 @@ def _transformer() -> Any:
     return TransformerManager()
 
 
-#: Characters and line starts on which IPython's transformer may change a cell: magics, shell and
-#: help escapes, auto-call escapes, pasted prompts.
-_IPYTHON_SYNTAX = re.compile(r"[%!?]|^[ \t]*(?:[/,;]|>>>|\.\.\.|In \[)", re.MULTILINE)
-
-
 @lru_cache(maxsize=4096)
 def _plain(code: str) -> PlainCell:
-    if code and not code[0].isspace() and not _IPYTHON_SYNTAX.search(code):
-        # Plain Python already (most cells): the transformer would only end it with a newline.
-        return plain_python(code if code.endswith("\n") else code + "\n")
-    return plain_python(_transformer().transform_cell(code))
+    plain = already_python(code)
+    return plain_python(plain if plain is not None else _transformer().transform_cell(code))
 
 
 def python_code(code: str) -> str:
