@@ -16,7 +16,12 @@ module.exports = {
   // With and without jupyter-collaboration: the two servers of the galata suite.
   projects: [
     { name: 'collaboration' },
-    { name: 'no-collaboration', use: { baseURL: 'http://localhost:8889' } }
+    {
+      name: 'no-collaboration',
+      use: {
+        baseURL: `http://localhost:${Number(process.env.FORGELAB_GALATA_PORT || 8888) + 1}`
+      }
+    }
   ],
   webServer: [].concat(base.webServer).map(server => ({ ...server, cwd }))
 };

@@ -18,6 +18,7 @@ submit, cancel, re-run and the adapters' connection tests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,11 +29,22 @@ from ..adapters.registry import AdapterUnavailable, load_class
 from ..paths import PathError, inside_root
 from ..store import now
 from ..store.store import FINAL_JOB_STATES
+from . import graph, references
 from . import pipeline as pipelines
-from . import references
 from .errors import ExecutionError, ExecutionNotFound
 from .ids import new_id
 from .recovery import Recovery
+
+
+def warm_up(compute: str = "local", storage: str = "local") -> None:
+    """Load what a first submission needs: the adapter registry (a scan of the installed
+    packages' metadata) and classes, and the pipeline format's compiled check. About half a
+    second that the first user to run a pipeline after the server started would otherwise wait."""
+    for kind, name in (("compute", compute), ("storage", storage)):
+        with contextlib.suppress(AdapterUnavailable):
+            load_class(kind, name)  # type: ignore[arg-type]
+    empty = {"format": "forgelab.pipeline", "version": 1, "nodes": [], "connections": []}
+    formats.issues("pipeline", empty)
 
 
 class Orchestrator(Recovery):
@@ -102,6 +114,8 @@ class Orchestrator(Recovery):
                 raise ExecutionError(str(error)) from None
         execution_id = new_id("e")
         ops = {n["id"]: n for n in pipelines.operation_nodes(doc)}
+        feeding = graph.feeders(doc)
+        created = now()
         jobs = [
             {
                 "id": new_id("j"),
@@ -116,6 +130,12 @@ class Orchestrator(Recovery):
             }
             for i, node_id in enumerate(n for n in order if n in ops)
         ]
+        # Jobs that wait for no other job are queued here, with their first event stored before
+        # submit returns: the driver starts only when the event loop is free again, which in a
+        # burst of submissions is after the last of them.
+        ready = [j for j in jobs if not any(n in ops for n in feeding.get(j["node"], ()))]
+        for job in ready:
+            job.update(status="queued", queued_at=created)
         self.store.create_execution(
             {
                 "id": execution_id,
@@ -132,7 +152,10 @@ class Orchestrator(Recovery):
             },
             jobs,
         )
-        self._start(execution_id)
+        for job in ready:
+            event = self.store.add_event(job["id"], execution_id, "status", {"status": "queued"})
+            self._announce(execution_id, event)
+        self._start(execution_id, queued={j["id"] for j in ready})
         return self.get(execution_id)
 
     def _check_files_exist(

@@ -4,6 +4,7 @@ record how it ended (artifacts and one provenance record on success, the error o
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sys
 from collections.abc import Callable, Mapping
@@ -31,7 +32,19 @@ class JobRunner(ExecutionsCore):
     def _event_sink(
         self, execution_id: str, job_id: str, seen: Mapping[str, int]
     ) -> Callable[[dict], None]:
-        """The ``on_event`` given to the adapter: store, then announce; skip lines seen before."""
+        """The ``on_event`` given to the adapter: store, then announce; skip lines seen before.
+
+        The events an adapter hands over in one go (every line a poll found) are stored in one
+        transaction, just after it returns: one commit per line could not keep up with a job
+        that prints every few milliseconds, and each line would wait for the ones before it.
+        """
+        pending: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            batch = pending[:]
+            pending.clear()
+            for stored in self.store.add_events(job_id, execution_id, batch):
+                self._announce(execution_id, stored)
 
         def on_event(event: dict[str, Any]) -> None:
             stream, offset = event.pop("_stream", None), event.pop("_offset", None)
@@ -40,10 +53,22 @@ class JobRunner(ExecutionsCore):
             kind, data = event.get("kind"), event.get("data")
             if kind not in EVENT_KINDS:
                 kind, data = "stderr", f"[event of unknown kind {kind!r}] {data}"
-            stored = self.store.add_event(
-                job_id, execution_id, kind, data, event.get("time"), stream=stream, offset=offset
+            pending.append(
+                {
+                    "kind": kind,
+                    "data": data,
+                    "time": event.get("time"),
+                    "stream": stream,
+                    "offset": offset,
+                }
             )
-            self._announce(execution_id, stored)
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # called outside the event loop (an adapter's own thread)
+                flush()
+                return
+            if len(pending) == 1:
+                loop.call_soon(flush)
 
         return on_event
 

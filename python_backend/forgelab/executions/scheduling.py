@@ -17,8 +17,10 @@ from .running import JobRunner
 class Scheduler(JobRunner):
     """Drives each execution in its own task, in dependency order."""
 
-    def _start(self, execution_id: str) -> None:
-        task = asyncio.ensure_future(self._drive(execution_id))
+    def _start(self, execution_id: str, queued: frozenset[str] | set[str] = frozenset()) -> None:
+        """Drive an execution; ``queued``: jobs its submission queued (to hand to the adapter,
+        where a job found queued otherwise was never handed to it before a restart)."""
+        task = asyncio.ensure_future(self._drive(execution_id, queued))
         self._drivers[execution_id] = task
         task.add_done_callback(lambda _t: self._drivers.pop(execution_id, None))
 
@@ -31,7 +33,9 @@ class Scheduler(JobRunner):
         return self.get(execution_id)
 
     # -- the driving loop ------------------------------------------------------------------
-    async def _drive(self, execution_id: str) -> None:
+    async def _drive(
+        self, execution_id: str, queued: frozenset[str] | set[str] = frozenset()
+    ) -> None:
         row = self.store.execution_row(execution_id)
         assert row is not None
         doc = row.pipeline
@@ -52,6 +56,8 @@ class Scheduler(JobRunner):
         for job in jobs.values():
             if job.status == "running":
                 running[asyncio.ensure_future(self._follow_job(execution_id, job.id))] = job.id
+            elif job.status == "queued" and job.id in queued:
+                running[asyncio.ensure_future(self._run_job(execution_id, job.id))] = job.id
             elif job.status == "queued":  # never handed to the adapter: start it again
                 status[job.id] = "pending"
                 self.store.update_job(job.id, status="pending", attempt=(job.attempt or 1) + 1)

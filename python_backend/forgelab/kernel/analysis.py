@@ -319,7 +319,19 @@ def analyze(code: str) -> CellAnalysis:
 
     Raises :class:`SyntaxError` when the code does not parse.
     """
-    tree = ast.parse(code)
+    return analyze_tree(ast.parse(code))
+
+
+def stores_of(statement: ast.stmt) -> frozenset[str]:
+    """The names one statement binds: ``analyze(ast.unparse(statement)).stores`` without
+    writing the statement out and parsing it again (reify asks this of every statement)."""
+    scope = _Scope()
+    scope.visit(statement)
+    return frozenset(scope.bound)
+
+
+def analyze_tree(tree: ast.Module) -> CellAnalysis:
+    """:func:`analyze` of code already parsed (the tree is not changed)."""
     reads: set[str] = set()
     bound_so_far: set[str] = set()
     total = _Scope()

@@ -41,7 +41,7 @@ from ..store import now
 from .analysis import RNG_MODULES, STATEFUL_MODULES, CellAnalysis, analyze
 from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
-from .magics import plain_python
+from .magics import already_python, plain_python
 from .owners import shared_state, sharing
 from .writer import RecordWriter, new_session_id, record_id, store_url
 
@@ -101,6 +101,9 @@ class Recorder:
     """Errors of the recorder itself (the cells they concern are not recorded)."""
     _baseline: dict[str, int] = field(default_factory=dict)
     """Names the shell defined before recording began (``open``, ``display``...): environment."""
+    _prints: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Fingerprints taken after the last cell that touched each name, still current: the next
+    cell given the same object starts from them instead of hashing it again."""
 
     # -- wiring --------------------------------------------------------------------------
     def register(self) -> None:
@@ -189,13 +192,24 @@ class Recorder:
             if isinstance(ns.get(n), types.ModuleType) and ns[n].__name__ in STATEFUL_MODULES
         }
 
+    def _fingerprint_before(self, name: str, value: Any) -> tuple[Any, ...] | None:
+        """The fingerprint of ``value`` before a cell: the one taken after the last cell that
+        touched it when nothing has rebound or changed it since (no cell ran in between)."""
+        cached = self._prints.get(name)
+        if cached is not None and cached[0] == id(value):
+            return cached
+        return fingerprint(value)
+
     def pre_run_cell(self, info: Any) -> None:
         start = time.perf_counter()
         raw = info.raw_cell or ""
-        try:
-            code = self.shell.transform_cell(raw)
-        except Exception:  # noqa: BLE001 - keep the raw text; the analysis will fail cleanly
-            code = raw
+        # A shell with transformers of its own (an extension's) always goes through them.
+        code = None if self.shell.input_transformers_post else already_python(raw)
+        if code is None:
+            try:
+                code = self.shell.transform_cell(raw)
+            except Exception:  # noqa: BLE001 - keep the raw text; the analysis will fail cleanly
+                code = raw
         code = plain_python(code).code  # %time y = f(x) reads f and x
         try:
             analysis: CellAnalysis | None = analyze(code)
@@ -223,7 +237,7 @@ class Recorder:
             for name in maybe - set(analysis.mutated):
                 value = ns.get(name)
                 if name in ids and not isinstance(value, types.ModuleType):
-                    prints[name] = fingerprint(value)
+                    prints[name] = self._fingerprint_before(name, value)
         stateful = {n for n in self._stateful_uses(analysis, called) if _holds_state(ns[n])}
         watch = FileWatch()
         self._pending = _Pending(
@@ -258,11 +272,18 @@ class Recorder:
         }
         writes: set[str] = {n for n, i in after.items() if pending.ids.get(n) != i}
         in_place: set[str] = set()
+        fresh: dict[str, tuple[Any, ...]] = {}
         if analysis is not None:
             writes |= {n for n in analysis.stores if n in after}
             in_place |= {n for n in analysis.mutated if n in after}
             for name, before in pending.prints.items():
-                if name in after and (before is None or fingerprint(ns[name]) != before):
+                if name not in after:
+                    continue
+                same = after[name] == pending.ids.get(name)
+                now_print = fingerprint(ns[name]) if same else None
+                if now_print is not None:
+                    fresh[name] = now_print
+                if before is None or now_print != before:
                     in_place.add(name)
             rng = set(analysis.rng)
             for fn in pending.called:
@@ -299,6 +320,7 @@ class Recorder:
                 if pending.ids.get(name) == after[name] and name not in pending.reads:
                     pending.reads[name] = self.versions.get(name, 0)
         writes |= in_place
+        self._remember(fresh, writes)
         deleted = sorted(n for n in pending.ids if n not in after)
         for name in deleted:
             self.functions.pop(name, None)
@@ -372,6 +394,16 @@ class Recorder:
         self.last = record
         self.overhead_ms.append((pending.cost + time.perf_counter() - start) * 1000)
 
+    def _remember(self, fresh: dict[str, tuple[Any, ...]], writes: set[str]) -> None:
+        """Keep the fingerprints just taken; forget those of names the cell wrote otherwise (an
+        alias or a view changed them, or they were rebound) or deleted."""
+        ns = self.shell.user_ns
+        for name in writes - fresh.keys():
+            self._prints.pop(name, None)
+        for name in [n for n in self._prints if n not in ns]:
+            del self._prints[name]
+        self._prints.update(fresh)
+
     # -- widget edits --------------------------------------------------------------------
     def record_widget(
         self, model_id: str, name: str, value: Any, code: str | None = None
@@ -393,6 +425,7 @@ class Recorder:
         self.sequence += 1
         writes = []
         for owner in owners:
+            self._prints.pop(owner, None)
             self.versions[owner] = self.versions.get(owner, 0) + 1
             writes.append(
                 {"name": owner, "version": self.versions[owner], "type": type_label(ns[owner])}

@@ -19,7 +19,7 @@ import ast
 import builtins
 from dataclasses import dataclass
 
-from ..kernel.analysis import analyze
+from ..kernel.analysis import analyze, stores_of
 
 #: Exceptions that make a ``try`` block an optional import with a fallback.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -92,7 +92,7 @@ def rerunnable_binding(tree: ast.Module, code: str, name: str) -> Binding | None
     """The last top-level statement binding ``name``, if it is one of the re-runnable kinds."""
     last: ast.stmt | None = None
     for statement in tree.body:
-        if name in analyze(ast.unparse(statement)).stores:
+        if name in stores_of(statement):
             last = statement
     if last is None or not _rerunnable(last, name):
         return None

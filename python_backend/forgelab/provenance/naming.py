@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 #: Longest operation name made from a variable's name, before ``_etc`` or a suffix.
@@ -52,6 +52,30 @@ def unique(name: str, taken: set[str]) -> str:
         candidate = f"{name}_{n}"
     taken.add(candidate)
     return candidate
+
+
+class Names:
+    """Names handed out so far, for many names from few stems (2,000 operations all called
+    ``make_v0``): each stem remembers its next suffix, so :meth:`unique` is amortised constant
+    time where :func:`unique` would try every suffix again (quadratic)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self._next: dict[str, int] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.taken
+
+    def unique(self, name: str) -> str:
+        """``name``, or ``name_2``, ``name_3``... whichever is not taken (it is then taken)."""
+        n = self._next.get(name, 1)
+        candidate = name if n == 1 else f"{name}_{n}"
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{name}_{n}"
+        self._next[name] = n + 1
+        self.taken.add(candidate)
+        return candidate
 
 
 def operation_name(outputs: Sequence[str], target: str | None) -> str:

@@ -54,9 +54,16 @@ from functools import lru_cache
 from typing import Any
 
 from ..executions import pipeline as pipelines
-from ..kernel.analysis import NETWORK_MODULES, STATEFUL_MODULES, CellAnalysis, analyze
+from ..kernel.analysis import (
+    NETWORK_MODULES,
+    STATEFUL_MODULES,
+    CellAnalysis,
+    analyze,
+    analyze_tree,
+    stores_of,
+)
 from ..kernel.files import file_hash
-from ..kernel.magics import PlainCell, plain_python
+from ..kernel.magics import PlainCell, already_python, plain_python
 from . import bindings, naming
 from .errors import ReifyError
 from .slicing import Slice, describe, slice_history
@@ -67,11 +74,18 @@ __all__ = ["reify", "reify_slice"]
 _OUTPUT_HISTORY = re.compile(r"^(_+|_\d+|_i+\d*|Out|In|_oh|_ih)$")
 
 
-@lru_cache(maxsize=4096)
-def _plain(code: str) -> PlainCell:
+@lru_cache(maxsize=1)
+def _transformer() -> Any:
+    """IPython's input transformer (one is enough: it keeps no state between cells)."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return plain_python(TransformerManager().transform_cell(code))
+    return TransformerManager()
+
+
+@lru_cache(maxsize=4096)
+def _plain(code: str) -> PlainCell:
+    plain = already_python(code)
+    return plain_python(plain if plain is not None else _transformer().transform_cell(code))
 
 
 def python_code(code: str) -> str:
@@ -104,7 +118,8 @@ def _parse(record: dict[str, Any]) -> _Parsed:
         tree = ast.parse(code)
     except SyntaxError as error:
         raise ReifyError(f"{describe(record)} does not parse: {error.msg}") from None
-    history_names = sorted(n for n in analyze(code).reads if _OUTPUT_HISTORY.match(n))
+    analysis = analyze_tree(tree)
+    history_names = sorted(n for n in analysis.reads if _OUTPUT_HISTORY.match(n))
     if history_names:
         raise ReifyError(
             f"{describe(record)} uses IPython's output history ({', '.join(history_names)}); "
@@ -119,7 +134,7 @@ def _parse(record: dict[str, Any]) -> _Parsed:
                 f"{describe(record)} awaits at top level; wrap the code in an async function "
                 "and call it with asyncio.run() so that it can become an operation"
             )
-    return _Parsed(code, tree, analyze(code))
+    return _Parsed(code, tree, analysis)
 
 
 def _top_level(tree: ast.Module, target: ast.AST) -> bool:
@@ -158,7 +173,7 @@ def _binding_statement(parsed: _Parsed, name: str) -> str | None:
                     )
                     found = ast.unparse(single)
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With)):
-            if name in analyze(ast.unparse(node)).stores:
+            if name in stores_of(node):
                 found = None  # rebound after the definition: the definition is not the value
     return found
 
@@ -553,7 +568,7 @@ class _Reifier:
         connections = self._connect(groups, group_of, edges)
         producer_group = groups[group_of[self.slice.producer["id"]]]
         self.target_port = self._need_output(producer_group, self.slice.target, self.slice.version)
-        names: set[str] = set()
+        names = naming.Names()
         for root in ordered:
             group = groups[root]
             self._bind_aliases(group)
@@ -721,17 +736,17 @@ class _Reifier:
         order: dict[str, int] = {}
         for record in group.records:
             for statement in self.parsed_of(record).tree.body:
-                for name in sorted(analyze(ast.unparse(statement)).stores):
+                for name in sorted(stores_of(statement)):
                     order.setdefault(name, len(order))
         for record in group.records:  # names changed in place, bound by no statement
             for write in record.get("writes", []):
                 order.setdefault(write["name"], len(order))
         return order
 
-    def _function_name(self, group: _Group, produces_target: bool, taken: set[str]) -> str:
+    def _function_name(self, group: _Group, produces_target: bool, taken: naming.Names) -> str:
         """``make_<target>`` or ``make_<first output>[_etc]``, unique among the node ids."""
         target = self.slice.target if produces_target else None
-        return naming.unique(naming.operation_name(group.outputs, target), taken)
+        return taken.unique(naming.operation_name(group.outputs, target))
 
     def _code(self, group: _Group) -> tuple[str, _Lifted]:
         """The operation's source, and its attributes with the constants left in the code."""
@@ -747,7 +762,9 @@ class _Reifier:
         ]
         carried = list(group.carried.values())
         source = "\n".join(body_parts)
-        tree = ast.parse(source)
+        multiline = _has_multiline_strings(source)
+        # Most operations keep their cells' code as it is: parse it only to change or rewrite it.
+        tree = ast.parse(source) if group.files or self.lift_constants or multiline else None
         modified = False
         if group.files:
             tree = _PathParameters(group.files).apply(tree, group)
@@ -779,13 +796,13 @@ class _Reifier:
             returned += f"return {group.outputs[0]}"
         else:
             returned += "return {" + ", ".join(f"{o!r}: {o}" for o in group.outputs) + "}"
-        if not modified and not _has_multiline_strings(source):
+        if not modified and not multiline:
             body = "\n".join([*carried, source, returned])
         else:
+            assert tree is not None
             body = "\n".join([*carried, ast.unparse(tree), returned])
         doc = _docstring(group.records)
         code = f"{signature}\n{textwrap.indent(doc + chr(10) + body, '    ')}\n"
-        ast.parse(code)
         return code, lifted
 
     def _document(
@@ -803,13 +820,13 @@ class _Reifier:
         for root in ordered:
             depth[root] = 1 + max((depth[a] for a in feeding[root] if a in depth), default=0)
         inputs_by_path: dict[str, str] = {}
-        node_ids = {groups[root].function for root in ordered}
+        node_ids = naming.Names(groups[root].function for root in ordered)
         row = defaultdict(int)
         for root in ordered:
             group = groups[root]
             for param, path in group.files.items():
                 if path not in inputs_by_path:
-                    node_id = naming.unique(f"input_{naming.ascii_name(param)}", node_ids)
+                    node_id = node_ids.unique(f"input_{naming.ascii_name(param)}")
                     inputs_by_path[path] = node_id
                     nodes.append(
                         {
@@ -861,7 +878,7 @@ class _Reifier:
         for a, b, port, param in connections:
             links.append(_link(groups[a].function, port, groups[b].function, param))
         last = max(depth.values(), default=0) + 1
-        output_id = naming.unique(f"output_{naming.ascii_name(target)}", node_ids)
+        output_id = node_ids.unique(f"output_{naming.ascii_name(target)}")
         nodes.append(
             {
                 "id": output_id,
@@ -950,6 +967,9 @@ def _link(src: str, src_port: str, dst: str, dst_port: str) -> dict[str, Any]:
 
 
 def _has_multiline_strings(source: str) -> bool:
+    """Whether a string literal of ``source`` spans lines (its indentation must not change)."""
+    if '"""' not in source and "'''" not in source and "\\\n" not in source:
+        return False  # only triple quotes and a backslash at a line's end make one
     try:
         tokens = tokenize.generate_tokens(io.StringIO(source).readline)
         return any(t.type == tokenize.STRING and "\n" in t.string for t in tokens)
@@ -1077,7 +1097,7 @@ def _lift(tree: ast.Module, parameters: set[str]) -> _Lifted:
     """Remove top-level ``x = <literal>`` (x bound once) and describe them as attributes."""
     counts: dict[str, int] = defaultdict(int)
     for statement in tree.body:
-        for name in analyze(ast.unparse(statement)).stores:
+        for name in stores_of(statement):
             counts[name] += 1
     analysis = analyze(ast.unparse(tree))
     changeable = analysis.mutated | analysis.candidates

@@ -18,6 +18,7 @@ from tornado.ioloop import IOLoop
 from .. import environment
 from ..config import ForgeLabConfig
 from ..executions import Orchestrator
+from ..executions.orchestrator import warm_up
 from ..store import Store, StoreError, default_url
 
 SERVICE_KEY = "forgelab_service"
@@ -61,7 +62,11 @@ class ForgeLabService:
         return self._orchestrator
 
     async def start(self) -> None:
-        """Continue (or mark interrupted) what a previous server of this user left running."""
+        """Continue (or mark interrupted) what a previous server of this user left running, and
+        load what the first submission needs on a thread meanwhile."""
+        IOLoop.current().run_in_executor(
+            None, warm_up, self.config.default_compute, self.config.default_storage
+        )
         try:
             left = self.store.execution_ids(
                 statuses=("pending", "running"), owner=environment.user_name()

@@ -83,6 +83,26 @@ async def test_a_pipeline_runs_in_order_and_records_artifacts_and_provenance(
     ).items()
 
 
+async def test_submit_queues_the_ready_jobs_with_their_first_event_before_it_returns(
+    orchestrator, ops
+) -> None:
+    heard: list[dict] = []
+    orchestrator.subscribe(None, heard.append)
+    execution = await orchestrator.submit(chain(ops, "total", scale=1.0))
+    make, second = execution["jobs"]
+    # Nothing else has run yet (no await gave the driver a turn), and the user already sees it.
+    assert [make["status"], second["status"]] == ["queued", "pending"]
+    assert [e["data"] for e in orchestrator.store.events(make["id"])[0]] == [{"status": "queued"}]
+    assert [m["job"] for m in heard if m.get("job")] == [make["id"]]
+    final = await orchestrator.wait(execution["id"])
+    assert final["status"] == "succeeded", final
+    # Queued once, by submit, and run on its first attempt.
+    events, _ = orchestrator.store.events(make["id"])
+    statuses = [e["data"]["status"] for e in events if e["kind"] == "status"]
+    assert statuses == ["queued", "running", "succeeded"]
+    assert final["jobs"][0]["attempt"] == 1
+
+
 async def test_a_job_that_raises_fails_with_its_error_and_downstream_is_skipped(
     orchestrator, ops
 ) -> None:

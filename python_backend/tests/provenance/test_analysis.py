@@ -97,3 +97,31 @@ def test_network_modules_are_flagged() -> None:
 def test_a_syntax_error_is_raised() -> None:
     with pytest.raises(SyntaxError):
         analyze("x = (")
+
+
+@pytest.mark.parametrize(
+    ("cell", "fast"),
+    [
+        ("x = 1", True),
+        ("def f(a):\n    return a / 2\n", True),
+        ("s = '''a\nb'''", True),
+        ("print('a;b')", True),
+        ("%time y = f(x)", False),
+        ("files = !ls", False),
+        ("f?", False),
+        ("  x = 1\n  y = 2", False),
+        ("\nx = 1", False),
+        (">>> x = 1", False),
+        ("/print 1", False),
+    ],
+)
+def test_cells_without_ipython_syntax_skip_the_transformer_and_come_out_the_same(
+    cell: str, fast: bool
+) -> None:
+    from forgelab.kernel.magics import already_python
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    plain = already_python(cell)
+    assert (plain is not None) is fast
+    if plain is not None:
+        assert plain == TransformerManager().transform_cell(cell)

@@ -18,7 +18,8 @@ SHARED_EVENTS = 25
 
 # Each worker opens the store when the test says go (both at the same moment, on a database
 # with no tables yet), then, at the second go, writes EXECUTIONS executions of its user, each
-# with EVENTS events, and SHARED_EVENTS events to one job both workers append to.
+# with EVENTS events, and SHARED_EVENTS events to one job both workers append to (one by one,
+# then in batches of three).
 WORKER = """
 import sys, time
 from pathlib import Path
@@ -48,8 +49,10 @@ for i in range(EXECUTIONS):
     for n in range(EVENTS):
         store.add_event(f"{execution}-j", execution, "stdout", f"{user} {i} {n}")
     store.add_event("shared-j", "shared", "stdout", f"{user} {i}")
-for n in range(SHARED_EVENTS - EXECUTIONS):
-    store.add_event("shared-j", "shared", "progress", {"user": user, "n": n})
+progress = [{"kind": "progress", "data": {"user": user, "n": n}}
+            for n in range(SHARED_EVENTS - EXECUTIONS)]
+for start in range(0, len(progress), 3):  # in batches, as a job's poll hands them over
+    store.add_events("shared-j", "shared", progress[start : start + 3])
 store.close()
 """
 

@@ -119,6 +119,18 @@ def test_every_store_method_round_trips(store_url: str) -> None:
         ("j1", 4),
     ]
     assert store.stream_offsets("j1") == {"out": 30, "events": 5}
+    # a batch: one transaction, numbered on from the job's last event, in order
+    batch = store.add_events(
+        "j2",
+        "e1",
+        [
+            {"kind": "stdout", "data": "a"},
+            {"kind": "stdout", "data": "b", "stream": "o", "offset": 2},
+        ],
+    )
+    assert [(e["job"], e["seq"], e["data"]) for e in batch] == [("j2", 1, "a"), ("j2", 2, "b")]
+    assert first["cursor"] < batch[0]["cursor"] < batch[1]["cursor"]
+    assert store.stream_offsets("j2") == {"o": 2}
 
     # artifacts and provenance
     upload = {**_record("p0", "e1", "j0", {}), "kind": "upload"}

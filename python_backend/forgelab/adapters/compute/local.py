@@ -29,7 +29,9 @@ from .outcome import iso_time, outcome_from_exit
 
 #: Runs the job's command, then records its exit status (128+N when killed by signal N).
 _WRAPPER = '"$@"; echo $? > .exit_code'
-POLL_INTERVAL = 0.1
+#: How often a job's files are looked at for new lines: a ``print`` reaches the store (and the
+#: browser) at most this late. Each look is one ``stat`` per file while nothing was written.
+POLL_INTERVAL = 0.02
 KILL_GRACE = 3.0
 STREAMS = (("stdout", "stdout.log"), ("stderr", "stderr.log"), ("events", "events.jsonl"))
 
@@ -286,6 +288,8 @@ class LocalCompute(ComputeAdapter):
             path = run.directory / filename
             offset = run.offsets.get(stream, 0)
             try:
+                if os.stat(path).st_size <= offset:
+                    continue
                 with open(path, "rb") as handle:
                     handle.seek(offset)
                     chunk = handle.read()
