@@ -41,8 +41,8 @@ def load(path_or_doc: Source) -> Any:
     """The framework's model (a built, uncompiled ``keras.Model``; a ``torch.nn.Module``).
 
     Raises :class:`forgelab.formats.FormatError` for a malformed file and
-    :class:`forgelab.keras.errors.ArchitectureError`, naming each wrong layer, when the framework
-    cannot build it.
+    :class:`forgelab.libraries.errors.ArchitectureError`, naming each wrong layer, when the
+    framework cannot build it.
     """
     document, source = read(path_or_doc)
     return registry.library_for(document).build(document, source=source)

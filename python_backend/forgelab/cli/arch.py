@@ -50,9 +50,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..formats import FormatError
-    from ..keras.errors import ArchitectureError
     from ..libraries import LibraryUnavailable
     from ..libraries.base import ModelImportError
+    from ..libraries.errors import ArchitectureError
 
     action = {"catalog": _catalog, "check": _check, "codegen": _codegen, "import": _import}[
         args.arch_command

@@ -10,10 +10,10 @@ import textwrap
 from typing import Any
 
 from .. import formats
+from ..libraries.errors import ArchitectureError
 from ..libraries.pycode import is_default, literal, variable_names
 from . import catalog as catalog_module
 from .catalog import INPUT_TYPE
-from .errors import ArchitectureError
 from .inference import keras_name
 from .structure import analyse
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import formats
+from ..libraries.errors import ArchitectureError
 from . import catalog as catalog_module
 from . import keras_module
 from .catalog import INPUT_TYPE
-from .errors import ArchitectureError
 from .inference import call_layer, check, keras_name, layer_arguments, make_layer
 from .structure import analyse
 

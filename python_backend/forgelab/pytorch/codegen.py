@@ -11,7 +11,7 @@ import textwrap
 from typing import Any
 
 from .. import formats
-from ..keras.errors import ArchitectureError
+from ..libraries.errors import ArchitectureError
 from ..libraries.pycode import is_default, literal, variable_names
 from ..libraries.structure import INPUT_TYPE
 from . import catalog as catalog_module

@@ -7,7 +7,7 @@ import builtins
 from typing import Any
 
 from .. import formats
-from ..keras.errors import ArchitectureError
+from ..libraries.errors import ArchitectureError
 from ..libraries.pycode import variable_names
 from ..libraries.structure import INPUT_TYPE
 from . import layers

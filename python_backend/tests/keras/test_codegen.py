@@ -8,8 +8,8 @@ import forgelab.architecture as architecture
 import keras
 import pytest
 from forgelab.formats import FormatError
-from forgelab.keras.errors import ArchitectureError
 from forgelab.keras.importer import ModelImportError
+from forgelab.libraries.errors import ArchitectureError
 
 from .conftest import EXAMPLES, layer
 from .conftest import architecture as make_architecture

@@ -1,4 +1,4 @@
-"""The error raised when an architecture cannot become a Keras model."""
+"""The error raised when an architecture cannot become a model, whatever its framework."""
 
 from __future__ import annotations
 
