@@ -69,6 +69,8 @@ export class ProvenancePanel extends Panel {
       delegate: readOnlyDelegate(READ_ONLY),
       // The sidebar is narrow: smaller nodes keep a few cells readable side by side.
       metrics: { nodeWidth: 140, rankGap: 40, nodeGap: 16 },
+      // A tall, narrow sidebar: history reads top to bottom.
+      layout: 'TB',
       refitOnWiden: true,
       emptyMessage: 'Choose a variable to see where its value came from.'
     });

@@ -267,6 +267,10 @@ for (const [mode, theme] of THEMES) {
         view.locator('.jp-ForgeLab-JobPanel-status'),
         'job state badge'
       );
+      await expectContrast(
+        toolbar.locator('.jp-ForgeLab-ExecutionView-state'),
+        'execution state badge'
+      );
       await screenshot(page, testInfo, `forgelab-execution-${mode}`, true);
     });
 
