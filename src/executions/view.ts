@@ -67,6 +67,10 @@ export class ExecutionView extends SplitPanel {
       this.graph.select([shown.node]);
     }
     this._failureShown = this.model.status === 'failed';
+    if (this._failureShown) {
+      // Opened on a failure: the whole graph, for the failed job may be anywhere in it.
+      this.graph.fit(false);
+    }
 
     this._stream = client.stream(execution.id, 0);
     this._stream.onEvent = event => this.model.apply(event);

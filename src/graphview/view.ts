@@ -117,7 +117,7 @@ export class GraphView extends Widget {
           height > 0 &&
           (fromZero || widened)
         ) {
-          this._needsFit = true;
+          this._requestFit(true);
         }
         this._renderMinimap();
         this._fitIfPending();
@@ -271,6 +271,7 @@ export class GraphView extends Widget {
     }
     if (!this._hasSize()) {
       this._needsFit = true;
+      this._fitReadable = readable;
       return;
     }
     const box = bounds(nodes, this._state.positions, this._state.metrics);
@@ -408,11 +409,19 @@ export class GraphView extends Widget {
     this._fitIfPending();
   }
 
-  /** Fit (at a readable scale) now if a fit waits for the canvas to have a size and a graph. */
+  /** Fit now if a fit waits for the canvas to have a size and a graph. */
   private _fitIfPending(): void {
     if (this._needsFit && this._state.graph.nodes.length && this._hasSize()) {
       this._needsFit = false;
-      this.fit(false, true);
+      this.fit(false, this._fitReadable);
+    }
+  }
+
+  /** Fit when the canvas can, unless a fit asked for explicitly is already waiting. */
+  private _requestFit(readable: boolean): void {
+    if (!this._needsFit) {
+      this._needsFit = true;
+      this._fitReadable = readable;
     }
   }
 
@@ -457,12 +466,12 @@ export class GraphView extends Widget {
         }
       }
       if (!this._rendered) {
-        this._needsFit = true;
+        this._requestFit(true);
       }
     }
     if (!this._rendered && graph.nodes.length) {
       this._rendered = true;
-      this._needsFit = true;
+      this._requestFit(true);
       if (
         this._relayoutOverlaps &&
         anyOverlap(graph.nodes, positions, this._state.metrics)
@@ -566,6 +575,7 @@ export class GraphView extends Widget {
   private _auto = new Map<string, IPoint>();
   private _rendered = false;
   private _needsFit = false;
+  private _fitReadable = true;
   private _direction: LayoutDirection;
   private _relayoutOverlaps: boolean;
   private _refitOnWiden: boolean;
