@@ -37,6 +37,9 @@ export class ArchitectureEditor extends Widget {
     this.canvas = new GraphView({
       delegate: new ModelDelegate(this.model, 'forgelab.architecture-clip'),
       metrics: { nodeWidth: 200 },
+      // Layers of a network read top to bottom, as in Keras' plot_model.
+      layout: 'TB',
+      relayoutOverlaps: true,
       emptyMessage:
         'Add layers from the palette (click or drag), then wire an output to an input.'
     });

@@ -17,6 +17,7 @@ import { ServiceManager } from '@jupyterlab/services';
 import { redoIcon, ToolbarButton, undoIcon } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 
+import { createFitButton } from '../graphview/toolbar';
 import { IForgeLab } from '../tokens';
 import { ArchitectureEditor } from './editor';
 import { ArchitectureModel } from './model';
@@ -69,11 +70,9 @@ export class ArchitectureDocumentWidget extends DocumentWidget<
       undefined,
       redoIcon
     );
-    add(
+    this.toolbar.addItem(
       'fit',
-      'Show the whole architecture (F)',
-      () => this.content.canvas.fit(),
-      'Fit'
+      createFitButton(this.content.canvas, 'architecture')
     );
     add(
       'arrange',

@@ -56,9 +56,6 @@ export class ExecutionView extends SplitPanel {
     this.setRelativeSizes([3, 2]);
 
     this.graph.selectionChanged.connect((_, selection) => {
-      if (this._reselecting) {
-        return;
-      }
       const [node] = selection.nodes;
       this.jobPanel.showJob(node ? this.model.jobForNode(node) : undefined);
     });
@@ -70,7 +67,10 @@ export class ExecutionView extends SplitPanel {
       this.graph.select([shown.node]);
     }
     this._failureShown = this.model.status === 'failed';
-    this._fitWholeGraphWhenSized();
+    if (this._failureShown) {
+      // Opened on a failure: the whole graph, for the failed job may be anywhere in it.
+      this.graph.fit(false);
+    }
 
     this._stream = client.stream(execution.id, 0);
     this._stream.onEvent = event => this.model.apply(event);
@@ -107,7 +107,6 @@ export class ExecutionView extends SplitPanel {
       return;
     }
     this._stream.close();
-    this._sizeObserver?.disconnect();
     super.dispose();
   }
 
@@ -116,7 +115,8 @@ export class ExecutionView extends SplitPanel {
     const failed = this.model.failedJob();
     if (failed) {
       this.graph.select([failed.node]);
-      this._fitWholeGraph();
+      // The graph view fits the whole graph, or does when it is shown.
+      this.graph.fit(false);
     }
   }
 
@@ -134,55 +134,9 @@ export class ExecutionView extends SplitPanel {
     }
   }
 
-  /**
-   * Fit the whole graph, keeping the selection: the graph view fits what is selected, so the
-   * selection is set aside for the fit (without the job panel noticing).
-   */
-  private _fitWholeGraph(): void {
-    if (!this._graphHasSize()) {
-      // A view in a hidden tab: fit when it is shown.
-      this._fitWholeGraphWhenSized();
-      return;
-    }
-    const node = this.jobPanel.job?.node;
-    this._reselecting = true;
-    try {
-      this.graph.select([]);
-      this.graph.fit(false);
-      this.graph.select(node ? [node] : []);
-    } finally {
-      this._reselecting = false;
-    }
-  }
-
-  /**
-   * The graph view fits (to the selection) once it first has a size; then fit the whole graph.
-   * Its own observer was created first, so it has fitted when this one is called.
-   */
-  private _fitWholeGraphWhenSized(): void {
-    if (typeof ResizeObserver === 'undefined') {
-      return;
-    }
-    this._sizeObserver?.disconnect();
-    const observer = new ResizeObserver(() => {
-      if (this._graphHasSize()) {
-        observer.disconnect();
-        this._fitWholeGraph();
-      }
-    });
-    observer.observe(this.graph.node);
-    this._sizeObserver = observer;
-  }
-
-  private _graphHasSize(): boolean {
-    return this.graph.node.clientWidth > 0 && this.graph.node.clientHeight > 0;
-  }
-
   private _stream: EventStream;
   private _refreshed = false;
   private _failureShown = false;
-  private _reselecting = false;
-  private _sizeObserver: ResizeObserver | null = null;
 }
 
 const READ_ONLY = 'An execution cannot be edited: edit its pipeline instead.';

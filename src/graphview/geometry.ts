@@ -59,7 +59,8 @@ export function layoutPositions(
   nodes: ReadonlyArray<IViewNode>,
   edges: ReadonlyArray<IViewEdge>,
   m: IGraphViewMetrics = DEFAULT_METRICS,
-  force = false
+  force = false,
+  direction: LayoutDirection = 'LR'
 ): Map<string, IPoint> {
   const positions = new Map<string, IPoint>();
   const missing = nodes.filter(n => force || !n.position);
@@ -72,9 +73,9 @@ export function layoutPositions(
     return positions;
   }
   const laidOut =
-    missing.length > DAGRE_LIMIT
+    missing.length > DAGRE_LIMIT && direction === 'LR'
       ? layeredLayout(missing, edges, m)
-      : dagreLayout(missing, edges, m);
+      : dagreLayout(missing, edges, m, direction);
   let dy = 0;
   if (positions.size) {
     const saved = bounds(
@@ -96,16 +97,20 @@ export function layoutPositions(
  */
 export const DAGRE_LIMIT = 150;
 
-/** Top-left positions from dagre (left to right), for small graphs. */
+/** Which way layers follow each other: left to right (pipelines), top to bottom (networks). */
+export type LayoutDirection = 'LR' | 'TB';
+
+/** Top-left positions from dagre, in layers along `direction`, for small graphs. */
 export function dagreLayout(
   nodes: ReadonlyArray<IViewNode>,
   edges: ReadonlyArray<IViewEdge>,
-  m: IGraphViewMetrics = DEFAULT_METRICS
+  m: IGraphViewMetrics = DEFAULT_METRICS,
+  direction: LayoutDirection = 'LR'
 ): Map<string, IPoint> {
   const missing = nodes;
   const g = new dagre.graphlib.Graph({ multigraph: false });
   g.setGraph({
-    rankdir: 'LR',
+    rankdir: direction,
     ranksep: m.rankGap,
     nodesep: m.nodeGap,
     marginx: 0,
@@ -230,12 +235,18 @@ export function bounds(
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
-/** The zoom (scale `k`, translation `x`, `y`) that shows `box` centred in a viewport. */
+/**
+ * The zoom (scale `k`, translation `x`, `y`) that shows `box` centred in a viewport.
+ *
+ * Where the whole box would need a zoom below `minScale`, the zoom is `minScale` and the
+ * box's top-left corner (where a graph starts) is shown, centred along any axis that fits:
+ * the rest is reached by panning.
+ */
 export function fitTransform(
   box: IRect,
   viewport: { width: number; height: number },
   padding = 40,
-  maxScale = 1.5,
+  maxScale = 1,
   minScale = 0.05
 ): { k: number; x: number; y: number } {
   const w = Math.max(1, viewport.width - 2 * padding);
@@ -244,11 +255,55 @@ export function fitTransform(
     minScale,
     Math.min(maxScale, w / Math.max(1, box.width), h / Math.max(1, box.height))
   );
+  const along = (size: number, start: number, extent: number, view: number) =>
+    k * extent <= size
+      ? view / 2 - k * (start + extent / 2)
+      : padding - k * start;
   return {
     k,
-    x: viewport.width / 2 - k * (box.x + box.width / 2),
-    y: viewport.height / 2 - k * (box.y + box.height / 2)
+    x: along(w, box.x, box.width, viewport.width),
+    y: along(h, box.y, box.height, viewport.height)
   };
+}
+
+/** On-screen size (CSS pixels) below which a node's title is hard to read. */
+export const READABLE_TITLE_PX = 11;
+
+/** The smallest zoom at which text of `fontPx` is drawn at least `readablePx` on screen. */
+export function minReadableScale(
+  fontPx: number,
+  readablePx: number = READABLE_TITLE_PX
+): number {
+  return fontPx > 0 ? readablePx / fontPx : 1;
+}
+
+/** Whether any two of the nodes' boxes (at `positions`) intersect. */
+export function anyOverlap(
+  nodes: ReadonlyArray<IViewNode>,
+  positions: ReadonlyMap<string, IPoint>,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): boolean {
+  const boxes: IRect[] = [];
+  for (const node of nodes) {
+    const p = positions.get(node.id);
+    if (p) {
+      boxes.push({ ...p, width: m.nodeWidth, height: nodeHeight(node, m) });
+    }
+  }
+  // Sweep along x: only boxes whose horizontal spans meet can intersect.
+  boxes.sort((a, b) => a.x - b.x);
+  for (let i = 0; i < boxes.length; i++) {
+    for (
+      let j = i + 1;
+      j < boxes.length && boxes[j].x < boxes[i].x + boxes[i].width;
+      j++
+    ) {
+      if (intersects(boxes[i], boxes[j])) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether two rectangles overlap (for the rubber band and culling). */

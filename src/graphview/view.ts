@@ -15,7 +15,14 @@ import { Widget } from '@lumino/widgets';
 
 import { BandSelection } from './band';
 import { NodeDrag } from './drag';
-import { bounds, fitTransform, layoutPositions } from './geometry';
+import {
+  anyOverlap,
+  bounds,
+  fitTransform,
+  LayoutDirection,
+  layoutPositions,
+  minReadableScale
+} from './geometry';
 import { handleKey, IKeyActions } from './keys';
 import { Minimap } from './minimap';
 import { renderEdges, renderNodes } from './render';
@@ -33,6 +40,9 @@ import { Wiring } from './wiring';
 /** Below this zoom, port labels and detail lines are not drawn. */
 const FAR_SCALE = 0.3;
 
+/** The title font size of `style/pipeline.css`, used until a title is drawn. */
+const TITLE_FONT_PX = 12;
+
 /** A reusable graph canvas (a Lumino widget). */
 export class GraphView extends Widget {
   /** Create a canvas that reports edits to `options.delegate`. */
@@ -41,6 +51,9 @@ export class GraphView extends Widget {
     this.addClass('jp-ForgeLab-GraphView');
     this.node.tabIndex = 0;
     this.delegate = options.delegate;
+    this._direction = options.layout ?? 'LR';
+    this._relayoutOverlaps = options.relayoutOverlaps ?? false;
+    this._refitOnWiden = options.refitOnWiden ?? false;
     const m = { ...DEFAULT_METRICS, ...options.metrics };
 
     const svg = d3
@@ -89,10 +102,23 @@ export class GraphView extends Widget {
     // synchronous layout of all of them (most of the time to first render of a large graph).
     if (typeof ResizeObserver !== 'undefined') {
       this._resizeObserver = new ResizeObserver(() => {
+        const before = this._knownSize;
         this._knownSize = {
           width: this.node.clientWidth,
           height: this.node.clientHeight
         };
+        const { width, height } = this._knownSize;
+        // Back from hidden (a tab, a theme switch): any zoom computed before is stale.
+        const fromZero = !(before.width > 0 && before.height > 0);
+        const widened = this._refitOnWiden && width > before.width;
+        if (
+          this._rendered &&
+          width > 0 &&
+          height > 0 &&
+          (fromZero || widened)
+        ) {
+          this._requestFit(true);
+        }
         this._renderMinimap();
         this._fitIfPending();
       });
@@ -231,22 +257,31 @@ export class GraphView extends Widget {
     ready.then(release, release);
   }
 
-  /** Zoom and pan so that the whole graph (or the selection) is visible. */
-  fit(animate = true): void {
+  /**
+   * Zoom and pan so that the whole graph is visible, whatever is selected.
+   *
+   * With `readable`, the zoom stays at or above the one at which node titles are
+   * {@link READABLE_TITLE_PX} on screen, and the start of a larger graph is shown (the rest is
+   * panned to). A canvas that is hidden (no size) fits when it is shown.
+   */
+  fit(animate = true, readable = false): void {
     const nodes = this._state.graph.nodes;
     if (!nodes.length) {
       return;
     }
     if (!this._hasSize()) {
       this._needsFit = true;
+      this._fitReadable = readable;
       return;
     }
-    const selected = this._selection.nodes;
-    const chosen = selected.size
-      ? nodes.filter(n => selected.has(n.id))
-      : nodes;
-    const box = bounds(chosen, this._state.positions, this._state.metrics);
-    const t = fitTransform(box, this._size());
+    const box = bounds(nodes, this._state.positions, this._state.metrics);
+    const t = fitTransform(
+      box,
+      this._size(),
+      40,
+      1,
+      readable ? minReadableScale(this._titleFontPx()) : 0.05
+    );
     const target = d3.zoomIdentity.translate(t.x, t.y).scale(t.k);
     if (animate) {
       this._svg.transition().duration(250).call(this._zoom.transform, target);
@@ -262,7 +297,8 @@ export class GraphView extends Widget {
       graph.nodes,
       graph.edges,
       this._state.metrics,
-      true
+      true,
+      this._direction
     );
     this.delegate.moveNodes(positions);
     this.fit();
@@ -377,8 +413,25 @@ export class GraphView extends Widget {
   private _fitIfPending(): void {
     if (this._needsFit && this._state.graph.nodes.length && this._hasSize()) {
       this._needsFit = false;
-      this.fit(false);
+      this.fit(false, this._fitReadable);
     }
+  }
+
+  /** Fit when the canvas can, unless a fit asked for explicitly is already waiting. */
+  private _requestFit(readable: boolean): void {
+    if (!this._needsFit) {
+      this._needsFit = true;
+      this._fitReadable = readable;
+    }
+  }
+
+  /** The font size of node titles as styled (the theme may change it). */
+  private _titleFontPx(): number {
+    const title = this._nodesLayer.querySelector(
+      '.jp-ForgeLab-GraphView-title'
+    );
+    const px = title ? parseFloat(getComputedStyle(title).fontSize) : NaN;
+    return Number.isFinite(px) && px > 0 ? px : TITLE_FONT_PX;
   }
 
   /** Place every node: where it is dragged, where it was saved, or where dagre lays it out. */
@@ -399,7 +452,13 @@ export class GraphView extends Widget {
       const known = graph.nodes.map(n =>
         positions.has(n.id) ? { ...n, position: positions.get(n.id) } : n
       );
-      const laid = layoutPositions(known, graph.edges, this._state.metrics);
+      const laid = layoutPositions(
+        known,
+        graph.edges,
+        this._state.metrics,
+        false,
+        this._direction
+      );
       for (const node of graph.nodes) {
         if (!positions.has(node.id)) {
           this._auto.set(node.id, laid.get(node.id)!);
@@ -407,12 +466,33 @@ export class GraphView extends Widget {
         }
       }
       if (!this._rendered) {
-        this._needsFit = true;
+        this._requestFit(true);
       }
     }
     if (!this._rendered && graph.nodes.length) {
       this._rendered = true;
-      this._needsFit = true;
+      this._requestFit(true);
+      if (
+        this._relayoutOverlaps &&
+        anyOverlap(graph.nodes, positions, this._state.metrics)
+      ) {
+        // Saved boxes on top of each other (a hand-written file): lay the graph out again.
+        const laid = layoutPositions(
+          graph.nodes,
+          graph.edges,
+          this._state.metrics,
+          true,
+          this._direction
+        );
+        for (const [id, p] of laid) {
+          positions.set(id, p);
+        }
+        queueMicrotask(() => {
+          if (!this.isDisposed) {
+            this.delegate.moveNodes(laid);
+          }
+        });
+      }
     }
     for (const id of this._auto.keys()) {
       if (!this._state.nodeIndex.has(id)) {
@@ -451,7 +531,7 @@ export class GraphView extends Widget {
 
   private _hasSize(): boolean {
     const { width, height } = this._size();
-    return width > 0 && height > 0;
+    return width > 0 && height > 0 && this.isVisible;
   }
 
   private readonly _keyActions: IKeyActions = {
@@ -495,6 +575,10 @@ export class GraphView extends Widget {
   private _auto = new Map<string, IPoint>();
   private _rendered = false;
   private _needsFit = false;
+  private _fitReadable = true;
+  private _direction: LayoutDirection;
+  private _relayoutOverlaps: boolean;
+  private _refitOnWiden: boolean;
   private _selectionChanged = new Signal<this, IGraphSelection>(this);
   private _nodeAction = new Signal<this, { node: string; action: string }>(
     this
@@ -511,6 +595,12 @@ export namespace GraphView {
     metrics?: Partial<IGraphViewMetrics>;
     /** Shown when the graph is empty (how to start). */
     emptyMessage?: string;
+    /** Which way the auto-layout lays layers out (default: left to right). */
+    layout?: LayoutDirection;
+    /** Lay the graph out again on first render when saved node boxes overlap. */
+    relayoutOverlaps?: boolean;
+    /** Fit again whenever the canvas gets wider (a side panel being widened). */
+    refitOnWiden?: boolean;
   }
 
   /** The last copied nodes, shared by every view so that one can paste into another. */

@@ -18,6 +18,7 @@ import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { runWithDialog } from '../executions/run';
+import { createFitButton } from '../graphview/toolbar';
 import { IForgeLab } from '../tokens';
 import { OperationCatalog } from './catalog';
 import { PipelineEditor } from './editor';
@@ -93,8 +94,9 @@ export class PipelineDocumentWidget extends DocumentWidget<
       () => this.content.model.redo(),
       redoIcon
     );
-    button('fit', 'Fit', 'Show the whole pipeline (F)', () =>
-      this.content.canvas.fit()
+    this.toolbar.addItem(
+      'fit',
+      createFitButton(this.content.canvas, 'pipeline')
     );
     button('arrange', 'Arrange', 'Lay the pipeline out again', () =>
       this.content.canvas.arrange()

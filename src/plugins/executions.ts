@@ -27,6 +27,7 @@ import {
   failureNotice,
   showError
 } from '../executions';
+import { createFitButton } from '../graphview/toolbar';
 import { executionsIcon } from '../icons';
 import { ExecutionsClient } from '../services';
 import { IExecutionOpener, IForgeLab } from '../tokens';
@@ -211,5 +212,6 @@ function addToolbar(
       onClick: act('Refresh', () => view.refresh())
     })
   );
+  widget.toolbar.addItem('fit', createFitButton(view.graph, 'pipeline'));
   widget.toolbar.addItem('status', new Widget({ node: status }));
 }

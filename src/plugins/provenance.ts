@@ -74,6 +74,11 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(panel, panel.id);
     panel.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, current) => panel.setNotebook(current));
+    app.shell.currentChanged?.connect((_, change) => {
+      if (change.newValue && tracker.has(change.newValue)) {
+        panel.notebookFocused();
+      }
+    });
 
     tracker.forEach(notebook => watch(notebook));
     tracker.widgetAdded.connect((_, notebook) => watch(notebook));

@@ -6,11 +6,13 @@
 import { ISessionContext } from '@jupyterlab/apputils';
 import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
 import { KernelMessage } from '@jupyterlab/services';
+import { Toolbar } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { ImplicitOperation } from '../formats';
 import { GraphView, readOnlyDelegate } from '../graphview';
+import { createFitButton } from '../graphview/toolbar';
 import { KernelBridge } from '../services/kernel';
 import { ForgeLabAPI } from '../services';
 import { localPath } from './context';
@@ -67,9 +69,16 @@ export class ProvenancePanel extends Panel {
       delegate: readOnlyDelegate(READ_ONLY),
       // The sidebar is narrow: smaller nodes keep a few cells readable side by side.
       metrics: { nodeWidth: 140, rankGap: 40, nodeGap: 16 },
+      // A tall, narrow sidebar: history reads top to bottom.
+      layout: 'TB',
+      refitOnWiden: true,
       emptyMessage: 'Choose a variable to see where its value came from.'
     });
+    const toolbar = new Toolbar();
+    toolbar.addClass('jp-ForgeLab-ProvenancePanel-toolbar');
+    toolbar.addItem('fit', createFitButton(this.graph, 'provenance graph'));
     this.addWidget(this._header);
+    this.addWidget(toolbar);
     this.addWidget(this.graph);
     this._list.addEventListener('click', event => {
       const item = (event.target as HTMLElement).closest<HTMLElement>(
@@ -146,14 +155,26 @@ export class ProvenancePanel extends Panel {
       : 'Open a notebook to see its variables.';
     this._variables = [];
     this._stale = new Map();
-    if (this._subject?.kind === 'variable') {
-      // The graph belongs to the notebook left behind.
+    if (this._subject?.kind === 'variable' || (panel && this._subject)) {
+      // The graph belongs to the notebook left behind, or to an artifact.
       this._setSubject(null);
       this.graph.render({ nodes: [], edges: [] });
       this._say('');
     }
     this._renderVariables();
     void this.refresh();
+  }
+
+  /**
+   * A notebook got the focus: an artifact's graph shown earlier makes way for the empty state
+   * (the notebook's variables are listed above it).
+   */
+  notebookFocused(): void {
+    if (this._subject?.kind === 'artifact') {
+      this._setSubject(null);
+      this.graph.render({ nodes: [], edges: [] });
+      this._say('');
+    }
   }
 
   /** Ask the kernel for its live variables and show them. */
@@ -242,7 +263,7 @@ export class ProvenancePanel extends Panel {
       const records = await this.api.artifacts.provenance(id);
       this._setSubject({ kind: 'artifact', id, records });
       this.graph.render(artifactGraph(records));
-      this.graph.fit(false);
+      this.graph.fit(false, true);
       this._say(
         records.length
           ? `Artifact ${id}: ${records.length} record(s).`
@@ -328,7 +349,7 @@ export class ProvenancePanel extends Panel {
       const stale = staleReads(records, shown);
       this._setSubject({ kind: 'variable', notebook, slice: shown });
       this.graph.render(sliceGraph(shown, stale));
-      this.graph.fit(false);
+      this.graph.fit(false, true);
       this._say(
         `${title(shown)}: ${shown.records.length} recorded operation(s). Click one to go to its cell.` +
           (stale.length ? ` Stale: it ${stale.map(staleText).join(', ')}.` : '')

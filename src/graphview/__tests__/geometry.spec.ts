@@ -116,7 +116,7 @@ describe('graph view geometry', () => {
       { width: 300, height: 200 },
       0
     );
-    expect(t).toEqual({ k: 1.5, x: 75, y: 25 });
+    expect(t).toEqual({ k: 1, x: 100, y: 50 });
   });
 
   it('redraws a node only when what it shows changes', () => {
