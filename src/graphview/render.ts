@@ -50,7 +50,7 @@ export function renderNodes(
     const sig = signature(d);
     if (el.__sig !== sig) {
       el.__sig = sig;
-      drawNode(this, d, m, behaviours.wireDrag, behaviours.onAction);
+      drawNode(this, d, m, behaviours.wireDrag, behaviours.onAction, sig);
     }
   });
   d3.select(layer)
@@ -167,13 +167,72 @@ function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
-/** Draw a node's content (plain DOM: hundreds of nodes redraw faster than through joins). */
+/** The most drawings of node contents kept for cloning, per set of metrics. */
+const TEMPLATE_LIMIT = 256;
+
+/** Node contents drawn once, by metrics and {@link signature}, to be cloned for equal nodes. */
+const templates = new WeakMap<IGraphViewMetrics, Map<string, SVGGElement>>();
+
+/**
+ * Draw a node's content. Nodes that draw the same (the same operation, say) are cloned from
+ * one drawing: a deep clone costs a fraction of building the elements one attribute at a time,
+ * which is most of the time to first render of a large pipeline. Only the node's id and its
+ * listeners differ between clones; they are set here.
+ */
 export function drawNode(
   el: SVGGElement,
   d: IViewNode,
   m: IGraphViewMetrics,
   wireDrag: WireDragBehavior,
-  onAction?: (node: string, action: string) => void
+  onAction?: (node: string, action: string) => void,
+  sig: string = signature(d)
+): void {
+  let byMetrics = templates.get(m);
+  if (!byMetrics) {
+    byMetrics = new Map();
+    templates.set(m, byMetrics);
+  }
+  let template = byMetrics.get(sig);
+  if (!template) {
+    if (byMetrics.size >= TEMPLATE_LIMIT) {
+      byMetrics.clear();
+    }
+    template = document.createElementNS(SVG_NS, 'g');
+    drawContent(template, d, m);
+    byMetrics.set(sig, template);
+  }
+  el.setAttribute('class', template.getAttribute('class')!);
+  el.textContent = '';
+  const clone = template.cloneNode(true) as SVGGElement;
+  let child = clone.firstElementChild;
+  while (child) {
+    const next = child.nextElementSibling;
+    if (child.classList.contains('jp-ForgeLab-GraphView-port')) {
+      child.setAttribute('data-node', d.id);
+      if (child.classList.contains('jp-mod-out')) {
+        d3.select(child as SVGGElement)
+          .datum({ node: d.id, port: child.getAttribute('data-port')! })
+          .call(wireDrag);
+      }
+    } else if (child.classList.contains('jp-ForgeLab-GraphView-action')) {
+      const action = child.getAttribute('data-action')!;
+      // Not the start of a node drag: the button only clicks.
+      child.addEventListener('mousedown', event => event.stopPropagation());
+      child.addEventListener('click', event => {
+        event.stopPropagation();
+        onAction?.(d.id, action);
+      });
+    }
+    el.appendChild(child);
+    child = next;
+  }
+}
+
+/** Draw what a node shows into `el` (plain DOM: faster than d3 joins for hundreds of nodes). */
+function drawContent(
+  el: SVGGElement,
+  d: IViewNode,
+  m: IGraphViewMetrics
 ): void {
   el.textContent = '';
   const issues = d.issues ?? [];
@@ -231,12 +290,6 @@ export function drawNode(
     svg(button, 'title', {}, action.label);
     svg(button, 'rect', { x: -8, y: -8, width: 16, height: 16, rx: 3 });
     svg(button, 'text', { 'text-anchor': 'middle', y: 4 }, action.glyph);
-    // Not the start of a node drag: the button only clicks.
-    button.addEventListener('mousedown', event => event.stopPropagation());
-    button.addEventListener('click', event => {
-      event.stopPropagation();
-      onAction?.(d.id, action.id);
-    });
   });
   const portGroup = (
     direction: 'in' | 'out',
@@ -247,7 +300,6 @@ export function drawNode(
     const y = m.headerHeight + i * m.portRow + m.portRow / 2;
     const g = svg(el, 'g', {
       class: `jp-ForgeLab-GraphView-port jp-mod-${direction}`,
-      'data-node': d.id,
       'data-port': name,
       transform: `translate(${direction === 'in' ? 0 : m.nodeWidth},${y})`
     });
@@ -263,15 +315,9 @@ export function drawNode(
       },
       clip(name, 14)
     );
-    return g;
   };
   d.inputs.forEach((p, i) => portGroup('in', p.name, p.type, i));
-  d.outputs.forEach((p, i) => {
-    const g = portGroup('out', p.name, p.type, i);
-    d3.select<SVGGElement, { node: string; port: string }>(g)
-      .datum({ node: d.id, port: p.name })
-      .call(wireDrag);
-  });
+  d.outputs.forEach((p, i) => portGroup('out', p.name, p.type, i));
   const rows = Math.max(d.inputs.length, d.outputs.length, 1);
   (d.details ?? []).forEach((line, i) =>
     svg(

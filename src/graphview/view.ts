@@ -232,7 +232,7 @@ export class GraphView extends Widget {
         }
       }
     );
-    this._renderMinimap();
+    this._scheduleMinimap();
     this._empty.style.display = graph.nodes.length ? 'none' : '';
     this._fitIfPending();
   }
@@ -502,6 +502,28 @@ export class GraphView extends Widget {
     this._state.positions = positions;
   }
 
+  /**
+   * Draw the minimap when the browser is next idle: the first frame of a large graph need not
+   * wait for a second drawing of every node; edits in a burst draw it once.
+   */
+  private _scheduleMinimap(): void {
+    if (this._minimapPending) {
+      return;
+    }
+    this._minimapPending = true;
+    const draw = () => {
+      this._minimapPending = false;
+      if (!this.isDisposed) {
+        this._renderMinimap();
+      }
+    };
+    if (typeof requestIdleCallback === 'function') {
+      requestIdleCallback(draw, { timeout: 300 });
+    } else {
+      window.setTimeout(draw, 0);
+    }
+  }
+
   private _renderMinimap(): void {
     const state = this._state;
     if (
@@ -553,6 +575,7 @@ export class GraphView extends Widget {
   };
 
   private _held = false;
+  private _minimapPending = false;
   private _heldGraph: IViewGraph | null = null;
   private _resizeObserver: ResizeObserver | null = null;
   private _knownSize = { width: 0, height: 0 };

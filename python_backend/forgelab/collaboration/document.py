@@ -102,6 +102,10 @@ class YFormatDocument(YBaseDoc):
         self._maps: dict[str, Map] = {name: self._ydoc.get(name, type=Map) for name in self.MAPS}
         for ymap in self._maps.values():
             self.undo_manager.expand_scope(ymap)
+        # The file's text, kept until the next change: the room asks for it on every save and on
+        # every check against the file on disk, and writing a large pipeline takes ~100 ms.
+        self._text: str | None = None
+        self._ydoc.observe(self._forget_text)
 
     @property
     def version(self) -> str:
@@ -117,8 +121,19 @@ class YFormatDocument(YBaseDoc):
         """Make the maps hold ``document`` (``None``: an empty file); runs in a transaction."""
 
     def get(self) -> str:
-        """The file's text (two-space JSON, as the editors write it)."""
-        return dump(self.to_document())
+        """The file's text (two-space JSON, as the editors write it), kept until a change."""
+        # Inside a transaction, its changes are reported only when it ends: neither use nor keep.
+        idle = self._ydoc._txn is None
+        if idle and self._text is not None:
+            return self._text
+        text = dump(self.to_document())
+        if idle:
+            self._text = text
+        return text
+
+    def _forget_text(self, _event: Any) -> None:
+        """Drop the kept text: the document changed."""
+        self._text = None
 
     def set(self, value: str | Mapping[str, Any]) -> None:
         """Replace the document with file text or a JSON object, writing only what differs.

@@ -67,6 +67,27 @@ def test_peers_converge_and_integers_stay_integers():
     assert '"epochs": 12\n' in a.get()
 
 
+def test_text_is_kept_until_a_change_of_any_kind():
+    doc = YPipeline(Doc())
+    doc.set(FIXTURE.read_text())
+    text = doc.get()
+    assert doc.get() is text
+    first = json.loads(text)["nodes"][0]["id"]
+    nodes = doc.ydoc.get("nodes", type=Map)
+
+    def ids() -> list[str]:
+        return [node["id"] for node in json.loads(doc.get())["nodes"]]
+
+    with doc.ydoc.transaction():
+        del nodes[first]
+        assert first not in ids()
+    assert first not in ids()
+    doc.ydoc.get("meta", type=Map)["name"] = "Renamed"
+    assert json.loads(doc.get())["name"] == "Renamed"
+    doc.set(text)
+    assert doc.get() == text
+
+
 def test_observe_reports_changes():
     doc = YPipeline()
     topics: list[str] = []

@@ -173,6 +173,40 @@ describe('GraphView', () => {
     ).toBeNull();
   });
 
+  it('draws nodes that look alike each with its own id, ports and buttons', () => {
+    const actions: string[] = [];
+    view.nodeAction.connect((_, a) => actions.push(`${a.node}:${a.action}`));
+    const same = {
+      title: 'Step',
+      actions: [{ id: 'source', label: 'Show the source', glyph: '</>' }]
+    };
+    view.render({
+      nodes: [
+        node('p', { ...same, position: { x: 0, y: 0 } }),
+        node('q', { ...same, position: { x: 300, y: 0 } })
+      ],
+      edges: []
+    });
+    for (const id of ['p', 'q']) {
+      const el = view.node.querySelector(
+        `g.jp-ForgeLab-GraphView-node[data-id="${id}"]`
+      )!;
+      expect(
+        el.querySelector('.jp-ForgeLab-GraphView-title')!.textContent
+      ).toBe('Step');
+      expect(
+        [...el.querySelectorAll('.jp-ForgeLab-GraphView-port')].map(p =>
+          p.getAttribute('data-node')
+        )
+      ).toEqual([id, id]);
+      const button = el.querySelector('.jp-ForgeLab-GraphView-action')!;
+      button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    }
+    expect(actions).toEqual(['p:source', 'q:source']);
+    const [p, q] = view.node.querySelectorAll('g.jp-ForgeLab-GraphView-node');
+    expect(p.querySelector('rect')).not.toBe(q.querySelector('rect'));
+  });
+
   it('shows a message that says why', () => {
     view.showMessage('would create a cycle');
     const message = view.node.querySelector('.jp-ForgeLab-GraphView-message')!;
