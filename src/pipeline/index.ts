@@ -11,6 +11,7 @@ export * from './viewdata';
 export * from './palette';
 export * from './properties';
 export * from './editor';
+export * from './subpipeline';
 export * from './widget';
 export * from './opsource';
 export * from './sourcepanel';

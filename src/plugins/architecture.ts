@@ -1,7 +1,8 @@
 /**
  * The architecture editor plugin: opens `*.arch.json` files in the architecture editor, and adds
- * "New Architecture" (Keras) and "New PyTorch Architecture" to the launcher and the command
- * palette, with "Export as Python", "Open in a Notebook", and "Open as Architecture" for a
+ * "Architecture" (Keras) and "PyTorch Architecture" to the launcher's ForgeLab section, File › New
+ * and the command palette, the editing commands (shortcuts in the settings) and the node context
+ * menu (Duplicate, Delete), with "Export as Python", "Open in a Notebook", and "Open as Architecture" for a
  * notebook variable that holds a Keras or PyTorch model.
  */
 import {
@@ -40,6 +41,7 @@ import { Architecture } from '../formats/types';
 import { dump } from '../formats';
 import { architectureIcon } from '../icons';
 import { IForgeLab } from '../tokens';
+import { addGraphCommands } from './graphcommands';
 
 /** The name of the architecture editor's widget factory. */
 export const ARCHITECTURE_FACTORY = 'ForgeLab Architecture Editor';
@@ -184,7 +186,7 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         const framework = String(args.framework ?? 'keras');
         const title =
           framework === 'keras' ? '' : `${frameworkTitle(framework)} `;
-        return args.isLauncher
+        return args.isLauncher || args.isMenu
           ? `${title}Architecture`
           : `New ${title}Architecture`;
       },
@@ -374,10 +376,23 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
       execute: () => current()?.content.loadCatalog(true)
     });
 
+    addGraphCommands(app, {
+      kind: 'architecture',
+      noun: 'Architecture',
+      editorClass: 'jp-ForgeLab-ArchitectureEditor',
+      canvas: () => {
+        const widget = current();
+        return widget && widget === app.shell.currentWidget
+          ? widget.content.canvas
+          : null;
+      },
+      palette
+    });
+
     for (const [rank, framework] of FRAMEWORKS.entries()) {
       launcher?.add({
         command: ArchitectureCommandIDs.create,
-        category: 'Other',
+        category: 'ForgeLab',
         rank: 2 + rank,
         args: { framework }
       });
