@@ -8,6 +8,7 @@ export * from './filecheck';
 export * from './model';
 export * from './catalog';
 export * from './viewdata';
+export * from './opgroups';
 export * from './palette';
 export * from './properties';
 export * from './editor';

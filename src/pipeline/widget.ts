@@ -55,6 +55,11 @@ export class PipelineDocumentWidget extends DocumentWidget<
       this.context.pathChanged.connect(() => checker.schedule());
       void this.context.ready.then(() => checker.schedule());
     }
+    // The palette shows the operations of the pipeline's own folder first.
+    this.content.palette.path = this.context.path;
+    this.context.pathChanged.connect(
+      () => (this.content.palette.path = this.context.path)
+    );
     this.addClass('jp-ForgeLab-PipelineDocument');
     const button = (
       name: string,

@@ -20,6 +20,7 @@ import {
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
@@ -79,7 +80,8 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ILayoutRestorer,
     ICollaborativeContentProvider,
-    INotebookTracker
+    INotebookTracker,
+    IDefaultFileBrowser
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -88,7 +90,8 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     collaboration: ICollaborativeContentProvider | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    browser: IDefaultFileBrowser | null
   ): void => {
     // With jupyter-collaboration, architectures open through its content provider on a shared
     // YArchitecture (the server's `forgelab.collaboration.YArchitecture` holds the same layout);
@@ -186,9 +189,9 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         const framework = String(args.framework ?? 'keras');
         const title =
           framework === 'keras' ? '' : `${frameworkTitle(framework)} `;
-        return args.isLauncher || args.isMenu
-          ? `${title}Architecture`
-          : `New ${title}Architecture`;
+        return args.isPalette
+          ? `New ${title}Architecture`
+          : `${title}Architecture`;
       },
       caption: args =>
         `Create a new neural-network architecture (${frameworkTitle(
@@ -196,7 +199,9 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         )})`,
       icon: args => (args.isPalette ? undefined : architectureIcon),
       execute: async args => {
-        const cwd = typeof args.cwd === 'string' ? args.cwd : '';
+        // From File › New, beside what the file browser shows (as a new notebook).
+        const cwd =
+          typeof args.cwd === 'string' ? args.cwd : (browser?.model.path ?? '');
         const framework = String(args.framework ?? 'keras');
         const model = await contents.newUntitled({
           path: cwd,

@@ -156,12 +156,13 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       !!current() && current() === app.shell.currentWidget;
 
     app.commands.addCommand(PipelineCommandIDs.create, {
-      label: args =>
-        args.isLauncher || args.isMenu ? 'Pipeline' : 'New Pipeline',
+      label: args => (args.isPalette ? 'New Pipeline' : 'Pipeline'),
       caption: 'Create a new ForgeLab pipeline',
       icon: args => (args.isPalette ? undefined : pipelineIcon),
       execute: async args => {
-        const cwd = typeof args.cwd === 'string' ? args.cwd : '';
+        // From File › New, beside what the file browser shows (as a new notebook).
+        const cwd =
+          typeof args.cwd === 'string' ? args.cwd : (browser?.model.path ?? '');
         const contents = app.serviceManager.contents;
         const model = await contents.newUntitled({
           path: cwd,
