@@ -250,7 +250,7 @@ test.describe('Finding things', () => {
     );
     await expect(
       group('ops.py').locator('.jp-ForgeLab-Palette-item')
-    ).toHaveText('here_op');
+    ).toHaveText('Here op');
     const other = group(`${tmpPath}/other/more.py`);
     await expect(other).toHaveCount(1);
     await expect(other.locator('details')).not.toHaveAttribute('open', '');
