@@ -1,9 +1,11 @@
 /**
- * The canvas's keyboard shortcuts: Delete, Ctrl+C/X/V, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y,
- * Ctrl+A, F (fit) and Escape. Keys typed into a form field inside the canvas are left alone.
+ * The canvas's own keys: Ctrl+C/X/V, Ctrl+A and Escape. Delete, Duplicate, Undo/Redo and Fit are
+ * JupyterLab commands with shortcuts in the settings (`schema/plugin.json`), so users can see and
+ * change them in the Keyboard Shortcuts editor. Keys typed into a form field inside the canvas are
+ * left alone.
  */
 
-/** What the shortcuts do. */
+/** What the keys do. */
 export interface IKeyActions {
   /** Delete the selection. */
   deleteSelection(): void;
@@ -11,14 +13,8 @@ export interface IKeyActions {
   copySelection(): void;
   /** Paste the clipboard. */
   paste(): void;
-  /** Undo the last edit. */
-  undo(): void;
-  /** Redo the last undone edit. */
-  redo(): void;
   /** Select every node and edge. */
   selectAll(): void;
-  /** Show the whole graph (or the selection). */
-  fit(): void;
   /** Clear the selection and the message. */
   escape(): void;
 }
@@ -39,27 +35,15 @@ export function handleKey(
   const mod = event.ctrlKey || event.metaKey;
   const key = event.key.toLowerCase();
   let handled = true;
-  if (key === 'delete' || key === 'backspace') {
-    actions.deleteSelection();
-  } else if (mod && key === 'c') {
+  if (mod && key === 'c') {
     actions.copySelection();
   } else if (mod && key === 'x') {
     actions.copySelection();
     actions.deleteSelection();
   } else if (mod && key === 'v') {
     actions.paste();
-  } else if (mod && key === 'z' && event.shiftKey) {
-    actions.redo();
-  } else if (mod && (key === 'z' || key === 'y')) {
-    if (key === 'y') {
-      actions.redo();
-    } else {
-      actions.undo();
-    }
   } else if (mod && key === 'a') {
     actions.selectAll();
-  } else if (!mod && !event.altKey && key === 'f') {
-    actions.fit();
   } else if (key === 'escape') {
     actions.escape();
   } else {

@@ -369,6 +369,24 @@ export class GraphView extends Widget {
     }
   }
 
+  /** Copy the selected nodes and paste them beside; the copies become the selection. */
+  duplicateSelection(): void {
+    const nodes = [...this._selection.nodes];
+    if (nodes.length) {
+      this.select(this.delegate.paste(this.delegate.copy(nodes)));
+    }
+  }
+
+  /** Undo the last edit. */
+  undo(): void {
+    this.delegate.undo();
+  }
+
+  /** Redo the last undone edit. */
+  redo(): void {
+    this.delegate.redo();
+  }
+
   /** Handle DOM events of the widget's node (keyboard and focus). */
   handleEvent(event: Event): void {
     if (event.type === 'keydown') {
@@ -560,14 +578,11 @@ export class GraphView extends Widget {
     deleteSelection: () => this.deleteSelection(),
     copySelection: () => this.copySelection(),
     paste: () => this.paste(),
-    undo: () => this.delegate.undo(),
-    redo: () => this.delegate.redo(),
     selectAll: () =>
       this.select(
         this._state.graph.nodes.map(n => n.id),
         this._state.graph.edges.map(e => e.id)
       ),
-    fit: () => this.fit(),
     escape: () => {
       this.select([]);
       this.hideMessage();

@@ -1,11 +1,14 @@
 /**
- * The palette of the pipeline editor: a searchable list of operations plus Input and Output,
- * added by clicking or by dragging onto the canvas.
+ * The palette of the pipeline editor: a searchable list of Input, Output, New operation and the
+ * operations grouped by file (`opgroups.ts`: the pipeline's folder first), added by clicking or
+ * by dragging onto the canvas.
  */
+import { PathExt } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import { Operation } from '../formats';
 import { OperationCatalog } from './catalog';
+import { groupOperations } from './opgroups';
 
 /** The drag-and-drop MIME type of a palette item (its JSON). */
 export const PALETTE_MIME = 'application/x-forgelab-palette-item';
@@ -41,6 +44,17 @@ export class PaletteView extends Widget {
     this._draw();
   }
 
+  /** The pipeline's path: its folder's operations come first. */
+  get path(): string {
+    return this._path;
+  }
+  set path(value: string) {
+    if (value !== this._path) {
+      this._path = value;
+      this._draw();
+    }
+  }
+
   /** Stop following the catalog. */
   dispose(): void {
     if (!this.isDisposed) {
@@ -72,43 +86,40 @@ export class PaletteView extends Widget {
         { kind: 'new-operation' }
       ]);
     }
-    for (const operation of catalog.search(query)) {
-      items.push([
-        operation.name,
-        operation.description ?? operation.id,
-        { kind: 'operation', operation }
-      ]);
-    }
     for (const [name, caption, item] of items) {
+      this._list.appendChild(this._item(name, caption, item));
+    }
+    const found = catalog.search(query);
+    for (const group of groupOperations(found, this._path)) {
       const li = document.createElement('li');
-      li.className = `jp-ForgeLab-Palette-item jp-ForgeLab-mod-${item.kind}`;
-      li.draggable = true;
-      li.title = caption;
-      li.dataset.name = name;
-      li.tabIndex = 0;
-      const label = document.createElement('span');
-      label.className = 'jp-ForgeLab-Palette-name';
-      label.textContent = name;
-      li.appendChild(label);
-      if (item.kind === 'operation' && item.operation.category) {
-        const category = document.createElement('span');
-        category.className = 'jp-ForgeLab-Palette-category';
-        category.textContent = item.operation.category;
-        li.appendChild(category);
+      li.className = 'jp-ForgeLab-Palette-group';
+      const details = document.createElement('details');
+      // While searching every group with a match is open; otherwise as the user left it.
+      const key = group.path ?? '';
+      details.open = !!terms || (this._opened.get(key) ?? group.open);
+      details.addEventListener('toggle', () => {
+        if (!terms) {
+          this._opened.set(key, details.open);
+        }
+      });
+      const summary = document.createElement('summary');
+      summary.textContent = group.title;
+      summary.title = group.path ?? "ForgeLab's own operations";
+      const list = document.createElement('ul');
+      list.className = 'jp-ForgeLab-Palette-list';
+      for (const operation of group.operations) {
+        list.appendChild(
+          this._item(
+            operation.name,
+            operation.description ?? operation.id,
+            { kind: 'operation', operation },
+            // A workspace operation's category is its file: the group says it already.
+            operation.category !== PathExt.basename(group.path ?? '')
+          )
+        );
       }
-      li.addEventListener('click', () => this._onAdd(item));
-      li.addEventListener('keydown', event => {
-        if (event.key === 'Enter') {
-          this._onAdd(item);
-        }
-      });
-      li.addEventListener('dragstart', event => {
-        event.dataTransfer?.setData(PALETTE_MIME, JSON.stringify(item));
-        event.dataTransfer?.setData('text/plain', name);
-        if (event.dataTransfer) {
-          event.dataTransfer.effectAllowed = 'copy';
-        }
-      });
+      details.append(summary, list);
+      li.appendChild(details);
       this._list.appendChild(li);
     }
     const status = this._status;
@@ -120,7 +131,7 @@ export class PaletteView extends Widget {
           ? catalog.error
           : catalog.state === 'ready' && !catalog.operations.length
             ? 'The server knows no operations yet; define one as a Python function in a .py file.'
-            : query && items.length === 0
+            : query && items.length === 0 && found.length === 0
               ? `Nothing matches “${query}”.`
               : '';
     if (catalog.state === 'error') {
@@ -133,6 +144,47 @@ export class PaletteView extends Widget {
     }
   }
 
+  /** One palette entry: click, Enter or drag adds `item`. */
+  private _item(
+    name: string,
+    caption: string,
+    item: PaletteItem,
+    showCategory = true
+  ): HTMLLIElement {
+    const li = document.createElement('li');
+    li.className = `jp-ForgeLab-Palette-item jp-ForgeLab-mod-${item.kind}`;
+    li.draggable = true;
+    li.title = caption;
+    li.dataset.name = name;
+    li.tabIndex = 0;
+    const label = document.createElement('span');
+    label.className = 'jp-ForgeLab-Palette-name';
+    label.textContent = name;
+    li.appendChild(label);
+    if (item.kind === 'operation' && item.operation.category && showCategory) {
+      const category = document.createElement('span');
+      category.className = 'jp-ForgeLab-Palette-category';
+      category.textContent = item.operation.category;
+      li.appendChild(category);
+    }
+    li.addEventListener('click', () => this._onAdd(item));
+    li.addEventListener('keydown', event => {
+      if (event.key === 'Enter') {
+        this._onAdd(item);
+      }
+    });
+    li.addEventListener('dragstart', event => {
+      event.dataTransfer?.setData(PALETTE_MIME, JSON.stringify(item));
+      event.dataTransfer?.setData('text/plain', name);
+      if (event.dataTransfer) {
+        event.dataTransfer.effectAllowed = 'copy';
+      }
+    });
+    return li;
+  }
+
+  private _path = '';
+  private _opened = new Map<string, boolean>();
   private _search: HTMLInputElement;
   private _list: HTMLUListElement;
   private _status: HTMLDivElement;

@@ -24,7 +24,7 @@ import { OperationCatalog } from './catalog';
 import { PipelineEditor } from './editor';
 import { FileChecker, FileExists } from './filecheck';
 import { PipelineModel } from './model';
-import { ImplicitOperation, Reference } from '../formats';
+import { ImplicitOperation, Pipeline, Reference } from '../formats';
 
 /** A pipeline opened as a document. */
 export class PipelineDocumentWidget extends DocumentWidget<
@@ -56,6 +56,11 @@ export class PipelineDocumentWidget extends DocumentWidget<
       this.context.pathChanged.connect(() => checker.schedule());
       void this.context.ready.then(() => checker.schedule());
     }
+    // The palette shows the operations of the pipeline's own folder first.
+    this.content.palette.path = this.context.path;
+    this.context.pathChanged.connect(
+      () => (this.content.palette.path = this.context.path)
+    );
     this.addClass('jp-ForgeLab-PipelineDocument');
     const button = (
       name: string,
@@ -110,10 +115,11 @@ export class PipelineDocumentWidget extends DocumentWidget<
 
   /**
    * Ask which compute and storage adapters to use (the settings' defaults preselected), then
-   * submit the pipeline (with unsaved edits); says readably why when the server refuses.
+   * submit the pipeline (with unsaved edits), or `pipeline` (a part of it, "Run from here");
+   * says readably why when the server refuses.
    * Resolves to the new execution's id, or `null`.
    */
-  async run(): Promise<string | null> {
+  async run(pipeline?: Pipeline): Promise<string | null> {
     const settings = this._forgelab.settings;
     const id = await runWithDialog({
       api: this._forgelab.api,
@@ -121,7 +127,7 @@ export class PipelineDocumentWidget extends DocumentWidget<
         compute: settings.defaultCompute,
         storage: settings.defaultStorage
       },
-      pipeline: this.content.model.toPipeline(),
+      pipeline: pipeline ?? this.content.model.toPipeline(),
       path: this.context.path
     });
     if (id !== null) {

@@ -1,7 +1,8 @@
 /**
  * The architecture editor plugin: opens `*.arch.json` files in the architecture editor, and adds
- * "New Architecture" (Keras) and "New PyTorch Architecture" to the launcher and the command
- * palette, with "Export as Python", "Open in a Notebook", and "Open as Architecture" for a
+ * "Architecture" (Keras) and "PyTorch Architecture" to the launcher's ForgeLab section, File › New
+ * and the command palette, the editing commands (shortcuts in the settings) and the node context
+ * menu (Duplicate, Delete), with "Export as Python", "Open in a Notebook", and "Open as Architecture" for a
  * notebook variable that holds a Keras or PyTorch model.
  */
 import {
@@ -19,6 +20,7 @@ import {
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
@@ -40,6 +42,7 @@ import { Architecture } from '../formats/types';
 import { dump } from '../formats';
 import { architectureIcon } from '../icons';
 import { IForgeLab } from '../tokens';
+import { addGraphCommands } from './graphcommands';
 
 /** The name of the architecture editor's widget factory. */
 export const ARCHITECTURE_FACTORY = 'ForgeLab Architecture Editor';
@@ -77,7 +80,8 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ILayoutRestorer,
     ICollaborativeContentProvider,
-    INotebookTracker
+    INotebookTracker,
+    IDefaultFileBrowser
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -86,7 +90,8 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     collaboration: ICollaborativeContentProvider | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    browser: IDefaultFileBrowser | null
   ): void => {
     // With jupyter-collaboration, architectures open through its content provider on a shared
     // YArchitecture (the server's `forgelab.collaboration.YArchitecture` holds the same layout);
@@ -184,9 +189,9 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         const framework = String(args.framework ?? 'keras');
         const title =
           framework === 'keras' ? '' : `${frameworkTitle(framework)} `;
-        return args.isLauncher
-          ? `${title}Architecture`
-          : `New ${title}Architecture`;
+        return args.isPalette
+          ? `New ${title}Architecture`
+          : `${title}Architecture`;
       },
       caption: args =>
         `Create a new neural-network architecture (${frameworkTitle(
@@ -194,7 +199,9 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
         )})`,
       icon: args => (args.isPalette ? undefined : architectureIcon),
       execute: async args => {
-        const cwd = typeof args.cwd === 'string' ? args.cwd : '';
+        // From File › New, beside what the file browser shows (as a new notebook).
+        const cwd =
+          typeof args.cwd === 'string' ? args.cwd : (browser?.model.path ?? '');
         const framework = String(args.framework ?? 'keras');
         const model = await contents.newUntitled({
           path: cwd,
@@ -374,10 +381,23 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
       execute: () => current()?.content.loadCatalog(true)
     });
 
+    addGraphCommands(app, {
+      kind: 'architecture',
+      noun: 'Architecture',
+      editorClass: 'jp-ForgeLab-ArchitectureEditor',
+      canvas: () => {
+        const widget = current();
+        return widget && widget === app.shell.currentWidget
+          ? widget.content.canvas
+          : null;
+      },
+      palette
+    });
+
     for (const [rank, framework] of FRAMEWORKS.entries()) {
       launcher?.add({
         command: ArchitectureCommandIDs.create,
-        category: 'Other',
+        category: 'ForgeLab',
         rank: 2 + rank,
         args: { framework }
       });

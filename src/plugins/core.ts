@@ -32,6 +32,23 @@ import { StatusView } from '../views/status';
 /** The id of the core plugin, also the id of ForgeLab's settings. */
 export const CORE_PLUGIN_ID = 'forgelab:plugin';
 
+/**
+ * The file types that give `*.pipeline.json` and `*.arch.json` files their icons in the file
+ * browser. The listing asks for the file type of a model of content type `file`, which the editors'
+ * own file types (content types of their own) never match, so it fell back to JSON; these match
+ * by `pattern`, which JupyterLab tries before extensions (whose double suffix it also matches).
+ */
+export const LISTING_FILE_TYPES = {
+  pipeline: 'forgelab-pipeline-file',
+  architecture: 'forgelab-architecture-file'
+};
+
+/** A pattern that matches a file name ending in one of `suffixes`. */
+function suffixPattern(suffixes: string[]): string {
+  const escaped = suffixes.map(s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `(${escaped.join('|')})$`;
+}
+
 /** Command ids. */
 export namespace CommandIDs {
   export const showStatus = 'forgelab:show-status';
@@ -136,6 +153,23 @@ export const corePlugin: JupyterFrontEndPlugin<IForgeLab> = {
       fileFormat: 'text',
       icon: architectureIcon
     });
+
+    for (const [format, name] of Object.entries(LISTING_FILE_TYPES)) {
+      const suffixes = Object.keys(FILE_SUFFIXES).filter(
+        s => FILE_SUFFIXES[s] === format
+      );
+      app.docRegistry.addFileType({
+        name,
+        displayName:
+          format === 'pipeline' ? 'ForgeLab Pipeline' : 'ForgeLab Architecture',
+        extensions: [],
+        pattern: suffixPattern(suffixes),
+        mimeTypes: ['application/json'],
+        contentType: 'file',
+        fileFormat: 'text',
+        icon: format === 'pipeline' ? pipelineIcon : architectureIcon
+      });
+    }
 
     app.commands.addCommand(CommandIDs.showStatus, {
       label: 'ForgeLab: Show Status',

@@ -1,6 +1,8 @@
 /**
  * The pipeline editor plugin: opens `*.pipeline.json` files in the pipeline editor, and adds
- * "New Pipeline" to the launcher and the command palette, and "Run Pipeline".
+ * "Pipeline" to the launcher's ForgeLab section and File › New, "Run Pipeline" and the editing
+ * commands (with shortcuts in the settings), the node context menu (Open Source, Duplicate,
+ * Delete, Run from Here) and Run / Export on a pipeline in the file browser.
  */
 import {
   ILayoutRestorer,
@@ -11,6 +13,7 @@ import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 
 import { dump } from '../formats';
@@ -23,11 +26,14 @@ import {
   PipelineDocumentWidget,
   PipelineModelFactory,
   PIPELINE_CONTENT_TYPE,
+  pipelineFrom,
   PipelineWidgetFactory,
   referencePicker,
   YPipeline
 } from '../pipeline';
 import { IExecutionOpener, IForgeLab } from '../tokens';
+import { LISTING_FILE_TYPES } from './core';
+import { addGraphCommands, nodeUnderMenu } from './graphcommands';
 
 /** The name of the pipeline editor's widget factory. */
 export const PIPELINE_FACTORY = 'ForgeLab Pipeline Editor';
@@ -39,7 +45,20 @@ export namespace PipelineCommandIDs {
   export const fit = 'forgelab:fit-pipeline';
   export const arrange = 'forgelab:arrange-pipeline';
   export const refreshOperations = 'forgelab:refresh-operations';
+  export const runFromHere = 'forgelab:run-pipeline-from-node';
+  export const openNodeSource = 'forgelab:open-node-source';
+  export const runFile = 'forgelab:run-pipeline-file';
+  export const exportFile = 'forgelab:export-pipeline-file';
 }
+
+/** The command that exports a pipeline (the executions plugin adds it, args: `path`). */
+export const EXPORT_PIPELINE_COMMAND = 'forgelab:export-pipeline';
+
+/** A pipeline file in the file browser's listing. */
+const PIPELINE_LISTING_ITEM = `.jp-DirListing-item[data-file-type="${LISTING_FILE_TYPES.pipeline}"]`;
+
+/** A node of a pipeline editor's canvas. */
+const PIPELINE_NODE = '.jp-ForgeLab-PipelineEditor .jp-ForgeLab-GraphView-node';
 
 export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
   id: 'forgelab:pipeline-editor',
@@ -53,7 +72,8 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     ICollaborativeContentProvider,
     IDocumentManager,
     IEditorServices,
-    IExecutionOpener
+    IExecutionOpener,
+    IDefaultFileBrowser
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -64,7 +84,8 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     collaboration: ICollaborativeContentProvider | null,
     docManager: IDocumentManager | null,
     editorServices: IEditorServices | null,
-    executions: IExecutionOpener | null
+    executions: IExecutionOpener | null,
+    browser: IDefaultFileBrowser | null
   ): void => {
     const catalog = new OperationCatalog(forgelab.api.operations);
     const provenance = forgelab.api.provenance;
@@ -135,11 +156,13 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       !!current() && current() === app.shell.currentWidget;
 
     app.commands.addCommand(PipelineCommandIDs.create, {
-      label: args => (args.isLauncher ? 'Pipeline' : 'New Pipeline'),
+      label: args => (args.isPalette ? 'New Pipeline' : 'Pipeline'),
       caption: 'Create a new ForgeLab pipeline',
       icon: args => (args.isPalette ? undefined : pipelineIcon),
       execute: async args => {
-        const cwd = typeof args.cwd === 'string' ? args.cwd : '';
+        // From File › New, beside what the file browser shows (as a new notebook).
+        const cwd =
+          typeof args.cwd === 'string' ? args.cwd : (browser?.model.path ?? '');
         const contents = app.serviceManager.contents;
         const model = await contents.newUntitled({
           path: cwd,
@@ -181,12 +204,118 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       execute: () => catalog.refresh()
     });
 
-    launcher?.add({
-      command: PipelineCommandIDs.create,
-      category: 'Other',
+    /** The node named in `args`, else the one under the context menu, else the selected one. */
+    const nodeId = (args: Record<string, unknown>): string => {
+      if (typeof args.node === 'string') {
+        return args.node;
+      }
+      if (args.fromContextMenu) {
+        return nodeUnderMenu(app);
+      }
+      const selected = [...(current()?.content.canvas.selection.nodes ?? [])];
+      return selected.length === 1 ? selected[0] : '';
+    };
+    app.commands.addCommand(PipelineCommandIDs.openNodeSource, {
+      label: 'Open Source',
+      caption: "Show the node's operation code (args: node)",
+      isEnabled,
+      execute: args => {
+        const widget = current();
+        const node = nodeId(args);
+        if (widget && node) {
+          return sources.open(widget, node);
+        }
+      }
+    });
+    app.commands.addCommand(PipelineCommandIDs.runFromHere, {
+      label: 'Run from Here…',
+      caption:
+        'Run this node, everything downstream of it and what feeds those (args: node)',
+      isEnabled,
+      execute: args => {
+        const widget = current();
+        const sub =
+          widget &&
+          pipelineFrom(widget.content.model.toPipeline(), nodeId(args));
+        return sub ? widget.run(sub) : null;
+      }
+    });
+    addGraphCommands(app, {
+      kind: 'pipeline',
+      noun: 'Pipeline',
+      editorClass: 'jp-ForgeLab-PipelineEditor',
+      canvas: () => (isEnabled() ? current()!.content.canvas : null),
+      palette
+    });
+    app.contextMenu.addItem({
+      command: PipelineCommandIDs.openNodeSource,
+      selector: PIPELINE_NODE,
+      args: { fromContextMenu: true },
       rank: 1
     });
-    for (const command of Object.values(PipelineCommandIDs)) {
+    app.contextMenu.addItem({
+      command: PipelineCommandIDs.runFromHere,
+      selector: PIPELINE_NODE,
+      args: { fromContextMenu: true },
+      rank: 20
+    });
+
+    /** The pipeline file selected in the file browser (what its context menu acts on). */
+    const selectedFile = (args: Record<string, unknown>): string => {
+      if (typeof args.path === 'string') {
+        return args.path;
+      }
+      const item = browser?.selectedItems().next();
+      return item && !item.done ? item.value.path : '';
+    };
+    app.commands.addCommand(PipelineCommandIDs.runFile, {
+      label: 'Run Pipeline…',
+      caption: 'Open the pipeline and run it (args: path)',
+      execute: async args => {
+        const path = selectedFile(args);
+        if (!path) {
+          return null;
+        }
+        const widget = (await app.commands.execute('docmanager:open', {
+          path,
+          factory: PIPELINE_FACTORY
+        })) as PipelineDocumentWidget;
+        await widget.context.ready;
+        return widget.run();
+      }
+    });
+    app.commands.addCommand(PipelineCommandIDs.exportFile, {
+      label: 'Export Pipeline…',
+      caption: 'Export the pipeline as a folder that runs with plain Python',
+      isVisible: () => app.commands.hasCommand(EXPORT_PIPELINE_COMMAND),
+      execute: args =>
+        app.commands.execute(EXPORT_PIPELINE_COMMAND, {
+          path: selectedFile(args)
+        })
+    });
+    for (const [rank, command] of [
+      PipelineCommandIDs.runFile,
+      PipelineCommandIDs.exportFile
+    ].entries()) {
+      app.contextMenu.addItem({
+        command,
+        selector: PIPELINE_LISTING_ITEM,
+        rank: 1 + rank
+      });
+    }
+
+    launcher?.add({
+      command: PipelineCommandIDs.create,
+      category: 'ForgeLab',
+      rank: 1
+    });
+    for (const command of [
+      PipelineCommandIDs.create,
+      PipelineCommandIDs.run,
+      PipelineCommandIDs.fit,
+      PipelineCommandIDs.arrange,
+      PipelineCommandIDs.refreshOperations
+    ]) {
       palette?.addItem({
         command,
         category: 'ForgeLab',

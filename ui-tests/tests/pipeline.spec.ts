@@ -110,12 +110,11 @@ test.describe('Pipeline editor', () => {
     );
     expect(path).toMatch(/\.pipeline\.json$/);
 
-    // The palette lists the workspace's functions (importing them can take a moment).
+    // The palette lists the workspace's functions under their file, the pipeline's folder first
+    // (importing them can take a moment).
     await expect(
-      page
-        .locator('.jp-ForgeLab-Palette-item', { hasText: 'figure3_ops.py' })
-        .first()
-    ).toBeVisible({
+      page.locator('.jp-ForgeLab-Palette-group summary').first()
+    ).toHaveText('figure3_ops.py', {
       timeout: 60000
     });
     await addFromPalette(page, 'figure3_ops.py:get_data', 'Get data');

@@ -109,7 +109,7 @@ describe('GraphView', () => {
     ).toHaveLength(1);
   });
 
-  it('deletes, copies, pastes, undoes and redoes from the keyboard', () => {
+  it('copies, pastes and cuts from the keyboard; Delete and Ctrl+Z are commands', () => {
     view.select(['a'], ['e2']);
     const key = (k: string, init: KeyboardEventInit = {}) =>
       view.node.dispatchEvent(
@@ -122,13 +122,22 @@ describe('GraphView', () => {
       );
     key('c', { ctrlKey: true });
     key('v', { ctrlKey: true });
+    // Delete, Undo and Redo are JupyterLab commands (shortcuts in the settings): not the canvas's.
     key('z', { ctrlKey: true });
-    key('z', { ctrlKey: true, shiftKey: true });
-    // Pasting selects what was pasted (nothing here): select again to delete.
-    view.select(['a'], ['e2']);
     key('Delete');
-    expect(log).toEqual(['paste ["a"]', 'undo', 'redo', 'remove a | e2']);
+    // Pasting selects what was pasted (nothing here): select again to cut.
+    view.select(['a'], ['e2']);
+    key('x', { ctrlKey: true });
+    expect(log).toEqual(['paste ["a"]', 'remove a | e2']);
     expect(view.selection.nodes.size).toBe(0);
+  });
+
+  it('duplicates the selection, undoes and redoes through its methods', () => {
+    view.select(['a']);
+    view.duplicateSelection();
+    view.undo();
+    view.redo();
+    expect(log).toEqual(['paste ["a"]', 'undo', 'redo']);
   });
 
   it('drops the selection of nodes that disappear and says so', () => {
