@@ -113,7 +113,7 @@ test('no credential reaches the browser while an S3 execution is run and inspect
   ).toBeVisible({ timeout: 30000 });
   await panel.locator('.jp-ForgeLab-JobPanel-code summary').click();
   const job = panel.locator(
-    'pre.jp-ForgeLab-JobPanel-source[data-file="job.json"]'
+    '.jp-ForgeLab-JobPanel-editor[data-file="job.json"] .cm-content'
   );
   // job.json holds the storage's settings without its credentials (they reach the job
   // through its environment): nothing to mask.
