@@ -203,7 +203,17 @@ test.describe('executions UI', () => {
       'text',
       path
     );
-    await widget.locator('[data-jp-item-name="diff"] button').click();
+    // (the toolbar's Compare with file button may sit in its overflow menu)
+    const id = (await widget.getAttribute('id'))!.replace(
+      'forgelab-execution-',
+      ''
+    );
+    await page.evaluate(async id => {
+      await (window as any).jupyterapp.commands.execute(
+        'forgelab:diff-execution-pipeline',
+        { id }
+      );
+    }, id);
     const changed = page.locator(
       '.jp-ForgeLab-PipelineDiff-node[data-node="loud"]'
     );
