@@ -9,3 +9,6 @@ export * from './runchoices';
 export * from './rundialog';
 export * from './view';
 export * from './sidebar';
+export * from './naming';
+export * from './diff';
+export * from './versions';

@@ -17,6 +17,8 @@ export interface IAdapterChoice {
   reason?: string;
   /** How many GPUs its jobs can have, when it has any. */
   gpus?: number;
+  /** What it does, in one line. */
+  description?: string;
 }
 
 /** The options and the preselected adapter of one kind (`null`: none is available). */
@@ -55,7 +57,8 @@ function choicesOf(
     name: a.name,
     available: !!a.available,
     ...(a.available ? {} : { reason: a.reason ?? 'not available' }),
-    ...(a.gpus?.count ? { gpus: a.gpus.count } : {})
+    ...(a.gpus?.count ? { gpus: a.gpus.count } : {}),
+    ...(a.description ? { description: a.description } : {})
   }));
   const usable = new Set(options.filter(o => o.available).map(o => o.name));
   const selected =
@@ -85,6 +88,28 @@ export function runChoices(
   };
 }
 
+/**
+ * The choices once the connection test of adapter `name` of `kind` failed with `message`: it is
+ * greyed out with that reason, and another available adapter is preselected if it was.
+ */
+export function markUnreachable(
+  choices: IRunChoices,
+  kind: 'compute' | 'storage',
+  name: string,
+  message: string
+): IRunChoices {
+  const options = choices[kind].options.map(o =>
+    o.name === name
+      ? { ...o, available: false, reason: `not reachable: ${message}` }
+      : o
+  );
+  const selected =
+    choices[kind].selected === name
+      ? (options.find(o => o.available)?.name ?? null)
+      : choices[kind].selected;
+  return { ...choices, [kind]: { options, selected } };
+}
+
 /** The dialog's body: one list per kind of adapter. */
 export class RunDialogBody
   extends Widget
@@ -103,6 +128,7 @@ export class RunDialogBody
 
   /** Show new choices (the server's list arrived), keeping what the user picked if allowed. */
   setChoices(choices: IRunChoices): void {
+    this.choices = choices;
     this._notes.textContent = '';
     if (choices.error) {
       this._note(choices.error, true);
@@ -113,6 +139,9 @@ export class RunDialogBody
       this._note('Checking which adapters are available…', false);
     }
   }
+
+  /** The choices shown. */
+  choices!: IRunChoices;
 
   /** The chosen adapters, or `null` when a kind has none available. */
   getValue(): IRunTarget | null {
@@ -131,7 +160,10 @@ export class RunDialogBody
     select.name = name;
     select.addEventListener('change', () => (select.dataset.touched = 'true'));
     row.append(text, select);
-    this.node.appendChild(row);
+    const explained = document.createElement('ul');
+    explained.className = 'jp-ForgeLab-RunDialog-adapters';
+    explained.dataset.kind = name;
+    this.node.append(row, explained);
     return select;
   }
 
@@ -149,6 +181,20 @@ export class RunDialogBody
       option.textContent = choiceLabel(choice);
       option.title = choice.reason ?? '';
       select.appendChild(option);
+    }
+    const explained = this.node.querySelector(
+      `.jp-ForgeLab-RunDialog-adapters[data-kind="${name}"]`
+    )!;
+    explained.textContent = '';
+    for (const choice of choices.options) {
+      const li = document.createElement('li');
+      li.dataset.name = choice.name;
+      li.classList.toggle('jp-mod-disabled', !choice.available);
+      li.setAttribute('aria-disabled', String(!choice.available));
+      const title = document.createElement('strong');
+      title.textContent = choice.name;
+      li.append(title, ` — ${adapterLine(choice)}`);
+      explained.appendChild(li);
     }
     const keep = choices.options.some(o => o.available && o.name === picked);
     select.value = keep ? picked : (choices.selected ?? '');
@@ -185,6 +231,12 @@ export function pendingChoices(settings: IRunTarget): IRunChoices {
     storage: only(settings.storage),
     pending: true
   };
+}
+
+/** One line on an adapter: what it does, or why it cannot be used now. */
+export function adapterLine(choice: IAdapterChoice): string {
+  const what = choice.description?.trim() || 'no description';
+  return choice.available ? what : `unavailable: ${choice.reason}`;
 }
 
 /** How the dialog names an adapter: `local`, `local (2 GPUs)`, `dask (unavailable: ...)`. */

@@ -1,5 +1,6 @@
 /**
- * The Run dialog: which compute and storage adapters an execution uses; Enter runs with the
+ * The Run dialog: which compute and storage adapters an execution uses, each explained in a
+ * line, those not usable or not reachable greyed out with the reason; Enter runs with the
  * preselected ones.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
@@ -7,6 +8,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { AdaptersClient } from '../services';
 import {
   IRunTarget,
+  markUnreachable,
   pendingChoices,
   RunDialogBody,
   runChoices
@@ -25,8 +27,33 @@ export async function chooseRunTarget(
   const body = new RunDialogBody(pendingChoices(settings));
   void adapters.list().then(
     list => {
-      if (!body.isDisposed) {
-        body.setChoices(runChoices(list, settings));
+      if (body.isDisposed) {
+        return;
+      }
+      body.setChoices(runChoices(list, settings));
+      // Connection tests may take seconds: each greys its adapter out when it fails, the
+      // dialog never waits for them. The local adapters need no test.
+      for (const kind of ['compute', 'storage'] as const) {
+        for (const option of body.choices[kind].options) {
+          if (!option.available || option.name === 'local') {
+            continue;
+          }
+          void adapters.test(kind, option.name).then(
+            result => {
+              if (!result.ok && !body.isDisposed) {
+                body.setChoices(
+                  markUnreachable(
+                    body.choices,
+                    kind,
+                    option.name,
+                    result.message ?? 'the connection test failed'
+                  )
+                );
+              }
+            },
+            () => undefined
+          );
+        }
       }
     },
     error => {

@@ -1,13 +1,16 @@
 /**
  * The executions sidebar: executions (filtered by pipeline and state) with open, cancel, re-run
- * and delete, and the artifacts with download and provenance.
+ * and delete, each with the artifacts it made, then the other artifacts; every artifact with
+ * download and provenance. Times are relative and local, as in the file browser.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Time } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import { Artifact, Execution, ImplicitOperation } from '../formats';
 import { ArtifactsClient, ExecutionsClient } from '../services';
 import { FINAL_EXECUTION_STATES } from './model';
+import { executionTabTitle, shortTypeName } from './naming';
 import { showError } from './view';
 
 /** How often the open sidebar asks for the list again (ms). */
@@ -49,7 +52,7 @@ export class ExecutionsSidebar extends Widget {
       </div>
       <div class="jp-ForgeLab-ExecutionsSidebar-message"></div>
       <ul class="jp-ForgeLab-ExecutionsSidebar-list"></ul>
-      <div class="jp-ForgeLab-ExecutionsSidebar-title">Artifacts</div>
+      <div class="jp-ForgeLab-ExecutionsSidebar-title jp-ForgeLab-ExecutionsSidebar-otherTitle">Other artifacts</div>
       <ul class="jp-ForgeLab-ExecutionsSidebar-artifacts"></ul>`;
     this._pipeline = this.node.querySelector('input[name=pipeline]')!;
     this._status = this.node.querySelector('select[name=status]')!;
@@ -76,8 +79,7 @@ export class ExecutionsSidebar extends Widget {
       message.textContent = executions.length
         ? ''
         : 'No executions. Run a pipeline to start one.';
-      this._renderExecutions(executions);
-      this._renderArtifacts(artifacts);
+      this._renderArtifacts(this._renderExecutions(executions, artifacts));
     } catch (error) {
       message.textContent = `The executions could not be listed: ${(error as Error).message}`;
     }
@@ -101,11 +103,72 @@ export class ExecutionsSidebar extends Widget {
     super.dispose();
   }
 
-  private _renderExecutions(executions: Execution[]): void {
+  /** The execution `id` as last listed, if it is in the list. */
+  execution(id: string): Execution | undefined {
+    return this._executions.get(id);
+  }
+
+  /** Cancel execution `id` (its running jobs stop, its waiting ones are cancelled). */
+  async cancel(id: string): Promise<void> {
+    await this._act('Cancel', () => this.client.cancel(id));
+  }
+
+  /** Run execution `id` again in a new execution (`failed`: only what did not succeed). */
+  async rerun(id: string, which: 'all' | 'failed'): Promise<void> {
+    await this._act(which === 'all' ? 'Re-run' : 'Re-run failed', async () =>
+      this._open((await this.client.rerun(id, which)).id)
+    );
+  }
+
+  /** Delete the record of execution `id` once the user confirms; its artifacts stay. */
+  async remove(id: string): Promise<void> {
+    const answer = await showDialog({
+      title: 'Delete execution',
+      body: `Delete the record of execution ${id}? Its artifacts stay.`,
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+    });
+    if (answer.button.accept) {
+      await this._act('Delete', () => this.client.remove(id));
+    }
+  }
+
+  /** Open execution `id`'s view. */
+  open(id: string): void {
+    this._open(id);
+  }
+
+  private async _act(
+    label: string,
+    run: () => Promise<unknown>
+  ): Promise<void> {
+    try {
+      await run();
+      await this.refresh();
+    } catch (error) {
+      await showError(`${label} failed`, error);
+    }
+  }
+
+  private _renderExecutions(
+    executions: Execution[],
+    artifacts: Artifact[]
+  ): Artifact[] {
     const list = this.node.querySelector(
       '.jp-ForgeLab-ExecutionsSidebar-list'
     )!;
     list.textContent = '';
+    this._executions = new Map(executions.map(e => [e.id, e]));
+    const byExecution = new Map<string, Artifact[]>();
+    const others: Artifact[] = [];
+    for (const artifact of artifacts) {
+      if (artifact.execution && this._executions.has(artifact.execution)) {
+        const group = byExecution.get(artifact.execution) ?? [];
+        group.push(artifact);
+        byExecution.set(artifact.execution, group);
+      } else {
+        others.push(artifact);
+      }
+    }
     for (const execution of executions) {
       const li = document.createElement('li');
       li.className = 'jp-ForgeLab-ExecutionsSidebar-item';
@@ -113,117 +176,169 @@ export class ExecutionsSidebar extends Widget {
       li.dataset.status = execution.status;
       const name = document.createElement('a');
       name.className = 'jp-ForgeLab-ExecutionsSidebar-name';
-      name.textContent = `${execution.pipelinePath || execution.pipeline?.name || 'pipeline'} · ${execution.id}`;
-      name.title = `Open execution ${execution.id}`;
+      name.textContent = executionTabTitle(execution);
+      name.title = `Open execution ${execution.id}${execution.pipelinePath ? ` of ${execution.pipelinePath}` : ''}`;
       name.addEventListener('click', () => this._open(execution.id));
       const status = document.createElement('span');
       status.className = `jp-ForgeLab-ExecutionsSidebar-status jp-ForgeLab-mod-status-${execution.status}`;
       status.textContent = execution.status;
       const when = document.createElement('div');
       when.className = 'jp-ForgeLab-ExecutionsSidebar-when';
-      when.textContent = `${execution.createdAt ?? ''} on ${execution.compute ?? '?'}`;
+      const time = document.createElement('time');
+      if (execution.createdAt) {
+        time.dateTime = execution.createdAt;
+        time.textContent = Time.formatHuman(execution.createdAt);
+        time.title = Time.format(execution.createdAt);
+      }
+      when.append(time, ` on ${execution.compute ?? '?'}`);
       const actions = document.createElement('div');
       actions.className = 'jp-ForgeLab-ExecutionsSidebar-actions';
       const final = FINAL_EXECUTION_STATES.has(execution.status);
-      const action = (label: string, run: () => Promise<unknown>) => {
+      const action = (
+        key: string,
+        label: string,
+        tooltip: string,
+        enabled: boolean,
+        run: () => Promise<unknown>
+      ) => {
         const button = document.createElement('button');
-        button.className = 'jp-mod-styled';
+        button.className = 'jp-mod-styled jp-mod-small';
+        button.name = key;
         button.textContent = label;
-        button.addEventListener(
-          'click',
-          () =>
-            void run()
-              .then(() => this.refresh())
-              .catch(error => showError(`${label} failed`, error))
-        );
+        button.title = tooltip;
+        button.disabled = !enabled;
+        button.addEventListener('click', () => void run());
         actions.appendChild(button);
       };
-      if (!final) {
-        action('Cancel', () => this.client.cancel(execution.id));
-      } else {
-        action('Re-run', async () =>
-          this._open((await this.client.rerun(execution.id, 'all')).id)
-        );
-        if (execution.status !== 'succeeded') {
-          action('Re-run failed', async () =>
-            this._open((await this.client.rerun(execution.id, 'failed')).id)
-          );
-        }
-        action('Delete', async () => {
-          const answer = await showDialog({
-            title: 'Delete execution',
-            body: `Delete the record of execution ${execution.id}? Its artifacts stay.`,
-            buttons: [
-              Dialog.cancelButton(),
-              Dialog.warnButton({ label: 'Delete' })
-            ]
-          });
-          if (answer.button.accept) {
-            await this.client.remove(execution.id);
-          }
-        });
-      }
+      action(
+        'cancel',
+        'Cancel',
+        final ? 'The execution has ended' : 'Stop its jobs',
+        !final,
+        () => this.cancel(execution.id)
+      );
+      action(
+        'rerun',
+        'Re-run',
+        'Run every job again in a new execution',
+        final,
+        () => this.rerun(execution.id, 'all')
+      );
+      action(
+        'rerun-failed',
+        'Re-run failed',
+        'Run again what did not succeed',
+        final && execution.status !== 'succeeded',
+        () => this.rerun(execution.id, 'failed')
+      );
+      action(
+        'delete',
+        'Delete',
+        final ? 'Delete its record' : 'Cancel it first',
+        final,
+        () => this.remove(execution.id)
+      );
       li.append(status, name, when, actions);
+      const outputs = byExecution.get(execution.id);
+      if (outputs?.length) {
+        const group = document.createElement('ul');
+        group.className = 'jp-ForgeLab-ExecutionsSidebar-outputs';
+        for (const artifact of outputs) {
+          group.appendChild(this._artifactItem(artifact));
+        }
+        li.appendChild(group);
+      }
       list.appendChild(li);
     }
+    return others;
   }
 
   private _renderArtifacts(artifacts: Artifact[]): void {
     const list = this.node.querySelector(
       '.jp-ForgeLab-ExecutionsSidebar-artifacts'
     )!;
-    const open = new Set(
-      Array.from(list.querySelectorAll<HTMLElement>('li.jp-mod-expanded')).map(
-        li => li.dataset.id
-      )
-    );
     list.textContent = '';
     for (const artifact of artifacts) {
-      const li = document.createElement('li');
-      li.className = 'jp-ForgeLab-ExecutionsSidebar-artifact';
-      li.dataset.id = artifact.id;
-      const name = document.createElement('span');
-      name.textContent = `${artifact.name} (${artifact.type ?? artifact.serializer ?? '?'}, ${formatSize(artifact.size)})`;
-      name.title = `${artifact.uri}\n${artifact.hash ?? ''}`;
-      const download = document.createElement('a');
-      download.textContent = 'Download';
-      download.href = this.artifacts.downloadUrl(artifact.id);
-      download.download = artifact.name;
-      const trace = document.createElement('button');
-      trace.className = 'jp-mod-styled';
-      trace.textContent = 'Provenance';
-      const records = document.createElement('ol');
-      records.className = 'jp-ForgeLab-ExecutionsSidebar-provenance';
-      const expand = async () => {
-        li.classList.add('jp-mod-expanded');
-        records.textContent = '';
-        try {
-          for (const record of await this.artifacts.provenance(artifact.id)) {
-            const item = document.createElement('li');
-            item.textContent = describeRecord(record);
-            records.appendChild(item);
-          }
-        } catch (error) {
-          records.textContent = `The provenance could not be loaded: ${(error as Error).message}`;
-        }
-      };
-      trace.addEventListener('click', () => {
-        this._showProvenance?.(artifact.id);
-        if (li.classList.contains('jp-mod-expanded')) {
-          li.classList.remove('jp-mod-expanded');
-          records.textContent = '';
-        } else {
-          void expand();
-        }
-      });
-      li.append(name, download, trace, records);
-      list.appendChild(li);
-      if (open.has(artifact.id)) {
-        void expand();
-      }
+      list.appendChild(this._artifactItem(artifact));
     }
+    this.node
+      .querySelector('.jp-ForgeLab-ExecutionsSidebar-otherTitle')!
+      .toggleAttribute('hidden', !artifacts.length);
   }
 
+  /** One artifact: name, short type (full in the tooltip), size, Download and Provenance. */
+  private _artifactItem(artifact: Artifact): HTMLLIElement {
+    const li = document.createElement('li');
+    li.className = 'jp-ForgeLab-ExecutionsSidebar-artifact';
+    li.dataset.id = artifact.id;
+    const name = document.createElement('span');
+    name.className = 'jp-ForgeLab-ExecutionsSidebar-artifactName';
+    name.textContent = artifact.name;
+    name.title = `${artifact.uri}\n${artifact.hash ?? ''}`;
+    const fullType = artifact.type ?? artifact.serializer ?? '?';
+    const type = document.createElement('span');
+    type.className = 'jp-ForgeLab-ExecutionsSidebar-type';
+    type.textContent = `${shortTypeName(fullType)}, ${formatSize(artifact.size)}`;
+    type.title = fullType;
+    const button = (key: string, label: string, tooltip: string) => {
+      const b = document.createElement('button');
+      b.className = 'jp-mod-styled jp-mod-small';
+      b.name = key;
+      b.textContent = label;
+      b.title = tooltip;
+      return b;
+    };
+    const download = button(
+      'download',
+      'Download',
+      `Download ${artifact.name}`
+    );
+    download.addEventListener('click', () => {
+      const link = document.createElement('a');
+      link.href = this.artifacts.downloadUrl(artifact.id);
+      link.download = artifact.name;
+      link.click();
+    });
+    const trace = button(
+      'provenance',
+      'Provenance',
+      'Show how this artifact was made'
+    );
+    const records = document.createElement('ol');
+    records.className = 'jp-ForgeLab-ExecutionsSidebar-provenance';
+    const expand = async () => {
+      li.classList.add('jp-mod-expanded');
+      this._expanded.add(artifact.id);
+      records.textContent = '';
+      try {
+        for (const record of await this.artifacts.provenance(artifact.id)) {
+          const item = document.createElement('li');
+          item.textContent = describeRecord(record);
+          records.appendChild(item);
+        }
+      } catch (error) {
+        records.textContent = `The provenance could not be loaded: ${(error as Error).message}`;
+      }
+    };
+    trace.addEventListener('click', () => {
+      this._showProvenance?.(artifact.id);
+      if (li.classList.contains('jp-mod-expanded')) {
+        li.classList.remove('jp-mod-expanded');
+        this._expanded.delete(artifact.id);
+        records.textContent = '';
+      } else {
+        void expand();
+      }
+    });
+    li.append(name, type, download, trace, records);
+    if (this._expanded.has(artifact.id)) {
+      void expand();
+    }
+    return li;
+  }
+
+  private _executions = new Map<string, Execution>();
+  private _expanded = new Set<string>();
   private _pipeline: HTMLInputElement;
   private _status: HTMLSelectElement;
   private _timer: ReturnType<typeof setInterval> | undefined;

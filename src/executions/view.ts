@@ -4,6 +4,7 @@
  * updated live from the event stream.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { CodeEditor, CodeEditorWrapper } from '@jupyterlab/codeeditor';
 import { SplitPanel, Widget } from '@lumino/widgets';
 
 import { Execution, Job } from '../formats';
@@ -36,12 +37,26 @@ export function executionViewGraph(model: ExecutionModel): IViewGraph {
   };
 }
 
+/** What the console says when a job printed nothing (yet). */
+export function emptyConsoleText(status: Job['status']): string {
+  if (status === 'pending' || status === 'queued') {
+    return 'The job has not started yet.';
+  }
+  return FINAL_JOB_STATES.has(status)
+    ? 'The job printed nothing.'
+    : 'No output yet.';
+}
+
 /** One execution, live. */
 export class ExecutionView extends SplitPanel {
-  /** Show `execution` and follow its events through `client`. */
+  /**
+   * Show `execution` and follow its events through `client`; with `editorFactory`, a job's
+   * generated code is shown in JupyterLab's editor (highlighted, read-only).
+   */
   constructor(
     readonly client: ExecutionsClient,
-    execution: Execution
+    execution: Execution,
+    editorFactory?: CodeEditor.Factory
   ) {
     super({ orientation: 'horizontal', spacing: 4 });
     this.addClass('jp-ForgeLab-ExecutionView');
@@ -50,7 +65,7 @@ export class ExecutionView extends SplitPanel {
       delegate: readOnlyDelegate(READ_ONLY),
       emptyMessage: 'This execution has no operations.'
     });
-    this.jobPanel = new JobPanel(client, this.model);
+    this.jobPanel = new JobPanel(client, this.model, editorFactory);
     this.addWidget(this.graph);
     this.addWidget(this.jobPanel);
     this.setRelativeSizes([3, 2]);
@@ -146,7 +161,8 @@ export class JobPanel extends Widget {
   /** Create an empty panel for the jobs of `model`. */
   constructor(
     readonly client: ExecutionsClient,
-    readonly model: ExecutionModel
+    readonly model: ExecutionModel,
+    private readonly _editorFactory?: CodeEditor.Factory
   ) {
     super();
     this.addClass('jp-ForgeLab-JobPanel');
@@ -165,6 +181,7 @@ export class JobPanel extends Widget {
         <table class="jp-ForgeLab-JobPanel-metrics"></table>
         <div class="jp-ForgeLab-JobPanel-sectionTitle">Console</div>
         <div class="jp-ForgeLab-JobPanel-dropped" hidden></div>
+        <div class="jp-ForgeLab-JobPanel-consoleEmpty" role="status"></div>
         <pre class="jp-ForgeLab-JobPanel-console"></pre>
         <details class="jp-ForgeLab-JobPanel-code">
           <summary>Generated code</summary>
@@ -208,7 +225,7 @@ export class JobPanel extends Widget {
     this._renderedLines = 0;
     this._console.textContent = '';
     this._q('.jp-ForgeLab-JobPanel-figures').textContent = '';
-    this._q('.jp-ForgeLab-JobPanel-codeFiles').textContent = '';
+    this._clearCode();
     (this._q('.jp-ForgeLab-JobPanel-code') as HTMLDetailsElement).open = false;
     this._q('.jp-ForgeLab-JobPanel-empty').hidden = !!job;
     this._q('.jp-ForgeLab-JobPanel-job').hidden = !job;
@@ -234,6 +251,7 @@ export class JobPanel extends Widget {
     this.node.dataset.status = job.status;
     (this._q('.jp-ForgeLab-JobPanel-cancel') as HTMLButtonElement).disabled =
       FINAL_JOB_STATES.has(job.status);
+    this._renderEmptyConsole();
     const error = this._q('.jp-ForgeLab-JobPanel-error');
     error.hidden = !job.error;
     error.textContent = job.error ? errorText(job.error) : '';
@@ -241,6 +259,7 @@ export class JobPanel extends Widget {
   }
 
   dispose(): void {
+    this._clearCode();
     clearInterval(this._timer);
     if (this._frame !== null) {
       cancelAnimationFrame(this._frame);
@@ -304,6 +323,16 @@ export class JobPanel extends Widget {
     );
   }
 
+  /** Say so when the console is empty (instead of an empty box). */
+  private _renderEmptyConsole(): void {
+    const empty = this._q('.jp-ForgeLab-JobPanel-consoleEmpty');
+    const job = this._job;
+    const hasLines = this._console.childElementCount > 0;
+    empty.hidden = !job || hasLines;
+    this._console.hidden = !hasLines;
+    empty.textContent = job ? emptyConsoleText(job.status) : '';
+  }
+
   private _flushConsole(log: JobLog): void {
     const fresh = Math.min(
       log.totalLines - this._renderedLines,
@@ -311,6 +340,7 @@ export class JobPanel extends Widget {
       MAX_DOM_LINES
     );
     if (fresh <= 0) {
+      this._renderEmptyConsole();
       return;
     }
     const console = this._console;
@@ -342,6 +372,7 @@ export class JobPanel extends Widget {
     const dropped = this._q('.jp-ForgeLab-JobPanel-dropped');
     dropped.hidden = hidden <= 0;
     dropped.textContent = `${hidden} earlier lines not shown.`;
+    this._renderEmptyConsole();
     if (atBottom) {
       console.scrollTop = console.scrollHeight;
     }
@@ -415,17 +446,45 @@ export class JobPanel extends Widget {
         const title = document.createElement('div');
         title.className = 'jp-ForgeLab-JobPanel-sectionTitle';
         title.textContent = name;
-        const pre = document.createElement('pre');
-        pre.className = 'jp-ForgeLab-JobPanel-source';
-        pre.dataset.file = name;
-        pre.textContent = text;
-        host.append(title, pre);
+        host.append(title);
+        if (this._editorFactory) {
+          const model = new CodeEditor.Model({
+            mimeType: name.endsWith('.py')
+              ? 'text/x-python'
+              : 'application/json'
+          });
+          model.sharedModel.setSource(text);
+          const editor = new CodeEditorWrapper({
+            factory: this._editorFactory,
+            model,
+            editorOptions: { config: { readOnly: true, lineNumbers: true } }
+          });
+          editor.addClass('jp-ForgeLab-JobPanel-editor');
+          editor.node.dataset.file = name;
+          this._editors.push(editor);
+          Widget.attach(editor, host);
+        } else {
+          const pre = document.createElement('pre');
+          pre.className = 'jp-ForgeLab-JobPanel-source';
+          pre.dataset.file = name;
+          pre.textContent = text;
+          host.append(pre);
+        }
       }
     } catch (error) {
       host.textContent = `The generated code could not be loaded: ${(error as Error).message}`;
     }
   }
 
+  private _clearCode(): void {
+    for (const editor of this._editors.splice(0)) {
+      editor.model.dispose();
+      editor.dispose();
+    }
+    this._q('.jp-ForgeLab-JobPanel-codeFiles').textContent = '';
+  }
+
+  private _editors: CodeEditorWrapper[] = [];
   private _job: Job | undefined;
   private _console: HTMLElement;
   private _renderedLines = 0;

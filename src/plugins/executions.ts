@@ -13,6 +13,7 @@ import {
   Notification,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
 import {
   refreshIcon,
   runIcon,
@@ -22,12 +23,18 @@ import {
 import { Widget } from '@lumino/widgets';
 
 import {
+  diffPipelines,
+  executionTabTitle,
   ExecutionsSidebar,
   ExecutionView,
   failureNotice,
+  FINAL_EXECUTION_STATES,
+  PipelineAsRanView,
+  PipelineDiffPanel,
   showError
 } from '../executions';
 import { createFitButton } from '../graphview/toolbar';
+import { Execution, Pipeline } from '../formats';
 import { executionsIcon } from '../icons';
 import { ExecutionsClient } from '../services';
 import { IExecutionOpener, IForgeLab } from '../tokens';
@@ -36,20 +43,29 @@ import { IExecutionOpener, IForgeLab } from '../tokens';
 export namespace ExecutionCommandIDs {
   export const open = 'forgelab:open-execution';
   export const showSidebar = 'forgelab:show-executions';
+  export const openAsRan = 'forgelab:open-execution-pipeline';
+  export const diff = 'forgelab:diff-execution-pipeline';
+  export const rerun = 'forgelab:rerun-execution';
+  export const cancel = 'forgelab:cancel-execution';
+  export const remove = 'forgelab:delete-execution';
 }
+
+/** The class of an execution in the sidebar, where its context menu opens. */
+const SIDEBAR_ITEM = 'jp-ForgeLab-ExecutionsSidebar-item';
 
 export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
   id: 'forgelab:executions',
   description: 'The live execution view and the executions sidebar.',
   autoStart: true,
   requires: [IForgeLab],
-  optional: [ICommandPalette, ILayoutRestorer],
+  optional: [ICommandPalette, ILayoutRestorer, IEditorServices],
   provides: IExecutionOpener,
   activate: (
     app: JupyterFrontEnd,
     forgelab: IForgeLab,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    editorServices: IEditorServices | null
   ): IExecutionOpener => {
     const client = forgelab.api.executions;
     const tracker = new WidgetTracker<MainAreaWidget<ExecutionView>>({
@@ -59,10 +75,15 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
       void app.commands.execute(ExecutionCommandIDs.open, { id });
 
     app.commands.addCommand(ExecutionCommandIDs.open, {
-      label: 'Open Execution',
+      label: args => (args.id ? 'Open Execution' : 'Open'),
       caption: 'Open the live view of an execution (args: id)',
       execute: async args => {
-        const id = String(args.id ?? '');
+        const id = String(
+          args.id ??
+            app.contextMenuHitTest(n => n.classList.contains(SIDEBAR_ITEM))
+              ?.dataset.id ??
+            ''
+        );
         const existing = tracker.find(w => w.content.model.id === id);
         if (existing) {
           app.shell.activateById(existing.id);
@@ -75,13 +96,18 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
           await showError(`Execution ${id} could not be opened`, error);
           return null;
         }
-        const content = new ExecutionView(client, execution);
+        const content = new ExecutionView(
+          client,
+          execution,
+          editorServices?.factoryService.newInlineEditor
+        );
         const widget = new MainAreaWidget({ content });
         widget.id = `forgelab-execution-${id}`;
-        widget.title.label = `Execution ${id}`;
+        widget.title.label = executionTabTitle(execution);
+        widget.title.caption = `Execution ${id}${execution.pipelinePath ? ` of ${execution.pipelinePath}` : ''}`;
         widget.title.icon = executionsIcon;
         widget.title.closable = true;
-        addToolbar(widget, client, open);
+        addToolbar(widget, client, open, app);
         notifyFailure(content, () => open(id));
         app.shell.add(widget, 'main');
         await tracker.add(widget);
@@ -103,6 +129,7 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
       }
     );
     sidebar.id = 'forgelab-executions-sidebar';
+    addExecutionCommands(app, client, sidebar);
     sidebar.title.icon = executionsIcon;
     sidebar.title.caption = 'ForgeLab executions';
     app.shell.add(sidebar, 'left', { rank: 650 });
@@ -160,28 +187,28 @@ function notifyFailure(view: ExecutionView, open: () => void): void {
 function addToolbar(
   widget: MainAreaWidget<ExecutionView>,
   client: ExecutionsClient,
-  open: (id: string) => void
+  open: (id: string) => void,
+  app: JupyterFrontEnd
 ): void {
   const view = widget.content;
   const status = document.createElement('span');
   status.className = 'jp-ForgeLab-ExecutionView-state';
+  const act = (label: string, run: () => Promise<unknown>) => () =>
+    void run().catch(error => showError(`${label} failed`, error));
+  const cancel = new ToolbarButton({
+    icon: stopIcon,
+    label: 'Cancel',
+    tooltip: 'Stop the running jobs and cancel those waiting',
+    onClick: act('Cancel', () => client.cancel(view.model.id))
+  });
   const update = () => {
     status.textContent = `${view.model.status}`;
     status.dataset.status = view.model.status;
+    cancel.enabled = !view.model.isFinal;
   };
   update();
   view.model.stateChanged.connect(update);
-  const act = (label: string, run: () => Promise<unknown>) => () =>
-    void run().catch(error => showError(`${label} failed`, error));
-  widget.toolbar.addItem(
-    'cancel',
-    new ToolbarButton({
-      icon: stopIcon,
-      label: 'Cancel',
-      tooltip: 'Stop the running jobs and cancel those waiting',
-      onClick: act('Cancel', () => client.cancel(view.model.id))
-    })
-  );
+  widget.toolbar.addItem('cancel', cancel);
   widget.toolbar.addItem(
     'rerun',
     new ToolbarButton({
@@ -213,5 +240,152 @@ function addToolbar(
     })
   );
   widget.toolbar.addItem('fit', createFitButton(view.graph, 'pipeline'));
+  widget.toolbar.addItem(
+    'as-it-ran',
+    new ToolbarButton({
+      label: 'As it ran',
+      tooltip: 'Open the pipeline as this execution ran it (read-only)',
+      onClick: () =>
+        void app.commands.execute(ExecutionCommandIDs.openAsRan, {
+          id: view.model.id
+        })
+    })
+  );
+  widget.toolbar.addItem(
+    'diff',
+    new ToolbarButton({
+      label: 'Compare with file',
+      tooltip: 'What changed in the pipeline file since this execution ran it',
+      onClick: () =>
+        void app.commands.execute(ExecutionCommandIDs.diff, {
+          id: view.model.id
+        })
+    })
+  );
   widget.toolbar.addItem('status', new Widget({ node: status }));
+}
+
+/**
+ * Commands on one execution (args: `id`, else the execution under the sidebar's context menu):
+ * Re-run, Cancel, Delete, Open as it ran and Compare with file; the sidebar's context menu
+ * offers Open, Re-run, Cancel and Delete.
+ */
+function addExecutionCommands(
+  app: JupyterFrontEnd,
+  client: ExecutionsClient,
+  sidebar: ExecutionsSidebar
+): void {
+  const idOf = (args: { id?: unknown }): string =>
+    String(
+      args.id ??
+        app.contextMenuHitTest(n => n.classList.contains(SIDEBAR_ITEM))?.dataset
+          .id ??
+        ''
+    );
+  const listed = (args: { id?: unknown }) => sidebar.execution(idOf(args));
+  const final = (execution: Execution | undefined) =>
+    !!execution && FINAL_EXECUTION_STATES.has(execution.status);
+  const fetch = async (id: string): Promise<Execution | null> => {
+    try {
+      return await client.get(id);
+    } catch (error) {
+      await showError(`Execution ${id} could not be read`, error);
+      return null;
+    }
+  };
+  app.commands.addCommand(ExecutionCommandIDs.rerun, {
+    label: 'Re-run',
+    caption: 'Run every job again in a new execution',
+    isEnabled: args => !listed(args) || final(listed(args)),
+    execute: args => sidebar.rerun(idOf(args), 'all')
+  });
+  app.commands.addCommand(ExecutionCommandIDs.cancel, {
+    label: 'Cancel',
+    caption: 'Stop the running jobs and cancel those waiting',
+    isEnabled: args => !final(listed(args)),
+    execute: args => sidebar.cancel(idOf(args))
+  });
+  app.commands.addCommand(ExecutionCommandIDs.remove, {
+    label: 'Delete',
+    caption: 'Delete the record of the execution (its artifacts stay)',
+    isEnabled: args => !listed(args) || final(listed(args)),
+    execute: args => sidebar.remove(idOf(args))
+  });
+  app.commands.addCommand(ExecutionCommandIDs.openAsRan, {
+    label: 'Open Pipeline as It Ran',
+    caption: 'The pipeline as the execution ran it, read-only',
+    execute: async args => {
+      const execution = await fetch(idOf(args));
+      if (!execution) {
+        return;
+      }
+      const content = new PipelineAsRanView(execution);
+      const widget = new MainAreaWidget({ content });
+      widget.id = `forgelab-as-ran-${execution.id}`;
+      widget.title.label = content.title.label;
+      widget.title.caption = content.title.caption;
+      widget.title.closable = true;
+      app.shell.add(widget, 'main', { mode: 'split-right' });
+      app.shell.activateById(widget.id);
+      return widget;
+    }
+  });
+  app.commands.addCommand(ExecutionCommandIDs.diff, {
+    label: 'Compare Pipeline with File',
+    caption: 'What changed in the pipeline file since the execution ran it',
+    execute: async args => {
+      const execution = await fetch(idOf(args));
+      if (!execution) {
+        return;
+      }
+      const path = execution.pipelinePath;
+      if (!path) {
+        await showError(
+          'Nothing to compare with',
+          new Error(
+            'This execution was not started from a pipeline file (it has no path).'
+          )
+        );
+        return;
+      }
+      let current: Pipeline;
+      try {
+        const model = await app.serviceManager.contents.get(path, {
+          content: true,
+          format: 'text'
+        });
+        current = JSON.parse(model.content as string) as Pipeline;
+      } catch (error) {
+        await showError(`${path} could not be read`, error);
+        return;
+      }
+      const content = new PipelineDiffPanel(
+        execution,
+        current,
+        diffPipelines(execution.pipeline, current),
+        path
+      );
+      const widget = new MainAreaWidget({ content });
+      widget.id = `forgelab-diff-${execution.id}`;
+      widget.title.label = content.title.label;
+      widget.title.caption = content.title.caption;
+      widget.title.closable = true;
+      app.shell.add(widget, 'main', { mode: 'split-right' });
+      app.shell.activateById(widget.id);
+      return widget;
+    }
+  });
+  const menu: [string, number][] = [
+    [ExecutionCommandIDs.open, 1],
+    [ExecutionCommandIDs.rerun, 2],
+    [ExecutionCommandIDs.cancel, 3],
+    [ExecutionCommandIDs.remove, 4]
+  ];
+  for (const [command, rank] of menu) {
+    app.contextMenu.addItem({
+      command,
+      selector: `.${SIDEBAR_ITEM}`,
+      rank
+    });
+  }
 }

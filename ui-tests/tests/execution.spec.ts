@@ -188,7 +188,7 @@ test.describe('execution view', () => {
     // The generated code of the job.
     await panel.locator('.jp-ForgeLab-JobPanel-code summary').click();
     await expect(
-      panel.locator('pre.jp-ForgeLab-JobPanel-source[data-file="main.py"]')
+      panel.locator('.jp-ForgeLab-JobPanel-editor[data-file="main.py"]')
     ).toBeVisible();
     const final = await page.screenshot({
       path: testInfo.outputPath('execution-final.png')

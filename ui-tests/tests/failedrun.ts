@@ -135,7 +135,7 @@ export async function runAFailingPipeline(
 
   // Closed, the view comes back from the notification, again on the failed job.
   await page
-    .locator('.lm-TabBar-tab', { hasText: 'Execution ' })
+    .locator('.lm-TabBar-tab', { hasText: 'fails · ' })
     .locator('.lm-TabBar-tabCloseIcon')
     .click();
   await expect(page.locator('.jp-ForgeLab-ExecutionView')).toHaveCount(0);

@@ -20,6 +20,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "status",
     "arch",
     "run",
+    "export",
     "executions",
     "artifacts",
     "reify",

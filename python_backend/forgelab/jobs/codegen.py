@@ -33,6 +33,17 @@ if __name__ == "__main__":
 '''
 
 
+def write_operation(directory: Path, operation: Mapping[str, Any], module: str) -> str:
+    """The import line of ``operation``'s function; its code, when it is not an installed module,
+    is written to ``directory/<module>.py`` (also used by :mod:`forgelab.jobs.export`)."""
+    source = operation["source"]
+    function = source["function"]
+    if "module" in source:
+        return f"from {source['module']} import {function}"
+    (directory / f"{module}.py").write_text(source["code"], encoding="utf-8")
+    return f"from {module} import {function}"
+
+
 def generate(
     directory: str | Path,
     *,
@@ -48,13 +59,8 @@ def generate(
     """Write the job directory; ``references`` maps names to local files, copied into ``refs/``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    source = operation["source"]
-    function = source["function"]
-    if "module" in source:
-        import_line = f"from {source['module']} import {function}"
-    else:
-        (directory / "operation.py").write_text(source["code"], encoding="utf-8")
-        import_line = f"from operation import {function}"
+    function = operation["source"]["function"]
+    import_line = write_operation(directory, operation, "operation")
     copied: dict[str, str] = {}
     for name, path in references.items():
         src = Path(path)

@@ -1,4 +1,9 @@
-import { pendingChoices, RunDialogBody, runChoices } from '../runchoices';
+import {
+  markUnreachable,
+  pendingChoices,
+  RunDialogBody,
+  runChoices
+} from '../runchoices';
 
 const adapters = {
   compute: [
@@ -128,5 +133,47 @@ describe('runChoices', () => {
       )
     ].map(o => o.textContent);
     expect(labels).toEqual(['local (2 GPUs)', 'dask']);
+  });
+});
+
+describe('adapter explanations', () => {
+  const described = {
+    compute: [
+      { name: 'local', available: true, description: 'Subprocesses here.' },
+      { name: 'dask', available: true, description: 'A Dask cluster.' }
+    ],
+    storage: [{ name: 'local', available: true }],
+    defaults: { compute: 'dask', storage: 'local' }
+  };
+
+  it('explains each adapter in one line and greys out an unreachable one with the reason', () => {
+    const choices = runChoices(described, {
+      compute: 'dask',
+      storage: 'local'
+    });
+    const body = new RunDialogBody(choices);
+    const lines = () =>
+      [
+        ...body.node.querySelectorAll<HTMLLIElement>(
+          '.jp-ForgeLab-RunDialog-adapters[data-kind="compute"] li'
+        )
+      ].map(li => [li.textContent, li.classList.contains('jp-mod-disabled')]);
+    expect(lines()).toEqual([
+      ['local — Subprocesses here.', false],
+      ['dask — A Dask cluster.', false]
+    ]);
+    body.setChoices(
+      markUnreachable(
+        body.choices,
+        'compute',
+        'dask',
+        'no scheduler at tcp://x'
+      )
+    );
+    expect(lines()[1]).toEqual([
+      'dask — unavailable: not reachable: no scheduler at tcp://x',
+      true
+    ]);
+    expect(body.getValue()).toEqual({ compute: 'local', storage: 'local' });
   });
 });
