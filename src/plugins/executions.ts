@@ -285,7 +285,7 @@ function addExecutionCommands(
   const listed = (args: { id?: unknown }) => sidebar.execution(idOf(args));
   const final = (execution: Execution | undefined) =>
     !!execution && FINAL_EXECUTION_STATES.has(execution.status);
-  const fetch = async (id: string): Promise<Execution | null> => {
+  const readExecution = async (id: string): Promise<Execution | null> => {
     try {
       return await client.get(id);
     } catch (error) {
@@ -315,7 +315,7 @@ function addExecutionCommands(
     label: 'Open Pipeline as It Ran',
     caption: 'The pipeline as the execution ran it, read-only',
     execute: async args => {
-      const execution = await fetch(idOf(args));
+      const execution = await readExecution(idOf(args));
       if (!execution) {
         return;
       }
@@ -334,7 +334,7 @@ function addExecutionCommands(
     label: 'Compare Pipeline with File',
     caption: 'What changed in the pipeline file since the execution ran it',
     execute: async args => {
-      const execution = await fetch(idOf(args));
+      const execution = await readExecution(idOf(args));
       if (!execution) {
         return;
       }
