@@ -45,22 +45,25 @@ def test_gpu_jobs_get_their_own_devices_and_queue_when_none_is_free(tmp_path: Pa
 
     async def scenario() -> dict[str, str]:
         compute = LocalCompute({"gpus": 2, "capacity": 4})
-        assert await compute.gpus() == {"count": 2, "source": "configuration"}
-        specs = [_spec(tmp_path, f"gpu{i}", 1, release) for i in range(3)]
-        submits = [asyncio.ensure_future(compute.submit(s, lambda e: None)) for s in specs]
-        seen = [Path(s.directory) / "seen" for s in specs]
-        await _until(lambda: seen[0].exists() and seen[1].exists(), "two GPU jobs starting")
-        # Both devices are taken: the third GPU job waits, a CPU job does not.
-        cpu = _spec(tmp_path, "cpu", 0, tmp_path / "nothing-to-wait-for")
-        cpu.command = [sys.executable, "-c", HOLD.format(release=str(tmp_path))]
-        cpu_outcome = await compute.wait(await compute.submit(cpu, lambda e: None))
-        assert cpu_outcome.status == "succeeded"
-        assert not submits[2].done() and not seen[2].exists()
-        release.touch()
-        handles = [await s for s in submits]
-        outcomes = [await compute.wait(h) for h in handles]
-        assert [o.status for o in outcomes] == ["succeeded"] * 3
-        await compute.close()
+        try:
+            assert await compute.gpus() == {"count": 2, "source": "configuration"}
+            specs = [_spec(tmp_path, f"gpu{i}", 1, release) for i in range(3)]
+            submits = [asyncio.ensure_future(compute.submit(s, lambda e: None)) for s in specs]
+            seen = [Path(s.directory) / "seen" for s in specs]
+            await _until(lambda: seen[0].exists() and seen[1].exists(), "two GPU jobs starting")
+            # Both devices are taken: the third GPU job waits, a CPU job does not.
+            cpu = _spec(tmp_path, "cpu", 0, tmp_path / "nothing-to-wait-for")
+            cpu.command = [sys.executable, "-c", HOLD.format(release=str(tmp_path))]
+            cpu_outcome = await compute.wait(await compute.submit(cpu, lambda e: None))
+            assert cpu_outcome.status == "succeeded"
+            assert not submits[2].done() and not seen[2].exists()
+            release.touch()
+            handles = [await s for s in submits]
+            outcomes = [await compute.wait(h) for h in handles]
+            assert [o.status for o in outcomes] == ["succeeded"] * 3
+        finally:
+            release.touch()  # a failed assertion must not leave the jobs waiting forever
+            await compute.close()
         return {p.parent.name: p.read_text() for p in [*seen, Path(cpu.directory) / "seen"]}
 
     seen = asyncio.run(scenario())
