@@ -42,6 +42,10 @@ import { Architecture } from '../formats/types';
 import { dump } from '../formats';
 import { architectureIcon } from '../icons';
 import { IForgeLab } from '../tokens';
+import {
+  rememberContextMenuTargets,
+  underContextMenu
+} from '../views/contextmenu';
 import { addGraphCommands } from './graphcommands';
 
 /** The name of the architecture editor's widget factory. */
@@ -220,10 +224,9 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    rememberContextMenuTargets(VARIABLE_SELECTOR);
     const variableUnderMenu = (): string =>
-      app.contextMenuHitTest(n =>
-        n.classList.contains(VARIABLE_SELECTOR.slice(1))
-      )?.dataset.name ?? '';
+      underContextMenu(app, VARIABLE_SELECTOR)?.name ?? '';
 
     app.commands.addCommand(ArchitectureCommandIDs.openVariable, {
       label: args => {

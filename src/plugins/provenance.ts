@@ -34,6 +34,10 @@ import {
 import { PipelineDocumentWidget } from '../pipeline/widget';
 import { IReified } from '../services';
 import { IForgeLab } from '../tokens';
+import {
+  rememberContextMenuTargets,
+  underContextMenu
+} from '../views/contextmenu';
 import { PIPELINE_FACTORY } from './pipeline';
 
 /** Command ids of the provenance plugin. */
@@ -330,6 +334,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    rememberContextMenuTargets(VARIABLE_SELECTOR);
     app.contextMenu.addItem({
       command: ProvenanceCommandIDs.reifyVariable,
       selector: VARIABLE_SELECTOR,
@@ -360,10 +365,7 @@ export const provenancePlugin: JupyterFrontEndPlugin<void> = {
 
 /** The variable whose row the context menu was opened on, if any. */
 function variableUnderMenu(app: JupyterFrontEnd): string {
-  const node = app.contextMenuHitTest(n =>
-    n.classList.contains(VARIABLE_SELECTOR.slice(1))
-  );
-  return node?.dataset.name ?? '';
+  return underContextMenu(app, VARIABLE_SELECTOR)?.name ?? '';
 }
 
 /** Ask how to reify (lift constants, allow the network); `null` when the user cancels. */
