@@ -35,13 +35,21 @@ test.describe('ForgeLab foundation', () => {
       []
     );
 
-    const fileTypes = await page.evaluate(() => {
+    // Each kind has its document type (what its editor opens) and a listing type (the file
+    // browser's icon); a double-clicked file opens in ForgeLab's editor.
+    const found = await page.evaluate(() => {
       const registry = (window as any).jupyterapp.docRegistry;
-      return ['a/train.pipeline.json', 'net.arch.json'].map(
-        path => registry.getFileTypesForPath(path)[0]?.name
-      );
+      return ['a/train.pipeline.json', 'net.arch.json'].map(path => ({
+        types: registry.getFileTypesForPath(path).map((t: any) => t.name),
+        factory: registry.defaultWidgetFactory(path)?.name
+      }));
     });
-    expect(fileTypes).toEqual(['forgelab-pipeline', 'forgelab-architecture']);
+    expect(found[0].types).toContain('forgelab-pipeline');
+    expect(found[1].types).toContain('forgelab-architecture');
+    expect(found.map(f => f.factory)).toEqual([
+      'ForgeLab Pipeline Editor',
+      'ForgeLab Architecture Editor'
+    ]);
   });
 
   test('shows its settings in the Settings Editor', async ({ page }) => {
