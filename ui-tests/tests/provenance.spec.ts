@@ -298,6 +298,9 @@ test('Verify a reified variable, then see it go stale when an input changes', as
   const maker = doc.nodes.find((n: any) =>
     (n.operation?.outputs ?? []).some((o: any) => o.name === 'score')
   );
+  // The editor opens at a readable zoom, which in this small window leaves the last node under
+  // the property panel: show the whole graph first, as a user would.
+  await editor.locator('.jp-ForgeLab-FitButton').first().click();
   await graphNode(page, maker.id, '.jp-ForgeLab-PipelineDocument')
     .locator('rect')
     .first()
