@@ -105,7 +105,7 @@ def _catalog(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .. import architecture
-    from ..keras.inference import format_shape
+    from ..libraries.inference import format_shape
 
     report = architecture.check(args.file)
     if args.json:

@@ -8,13 +8,18 @@ Results are memoised on the layer's id, type, arguments and input shapes, as for
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from .. import formats
-from ..keras.inference import LayerResult, Report, format_shape, plain_error
+from ..libraries.inference import (
+    Built,
+    LayerMemo,
+    Report,
+    check_layers,
+    failed,
+    format_shape,
+    plain_error,
+)
 from ..libraries.structure import INPUT_TYPE
 from . import layers
 from .catalog import torch_module
@@ -25,34 +30,11 @@ BATCH = 2
 
 Spec = tuple[tuple[int, ...], str]
 
-_MEMO_SIZE = 4096
 
-
-@dataclass(frozen=True)
-class _Built:
-    spec: Spec | None
-    params: int
-    trainable_params: int
-    error: str | None
-
-
-_memo: OrderedDict[tuple[Any, ...], _Built] = OrderedDict()
-
-
-class TorchReport(Report):
-    """A :class:`Report` that names the torch version instead of Keras's."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "framework": "torch",
-            "torch_version": torch_module().__version__,
-            "document_errors": self.document_errors,
-            "layers": {layer_id: result.to_json() for layer_id, result in self.layers.items()},
-            "output_shapes": self.output_shapes,
-            "total_params": self.total_params,
-            "trainable_params": self.trainable_params,
-        }
+def _built(spec: Spec, params: int = 0, trainable: int = 0) -> Built:
+    """A layer's result: the batch axis, run as :data:`BATCH`, reported as ``None``."""
+    shape, dtype = spec
+    return Built(spec, (((None, *shape), dtype),), params, trainable)
 
 
 def _meta_tensor(spec: Spec) -> Any:
@@ -91,7 +73,10 @@ def size_mismatch(
     return None
 
 
-def _build_one(layer_type: str, arguments: dict[str, Any], inputs: tuple[Spec, ...]) -> _Built:
+def _build_one(
+    layer_id: str, layer_type: str, arguments: dict[str, Any], inputs: Sequence[Spec]
+) -> Built:
+    """Run one layer on ``meta``; its value is its output's spec without the batch axis."""
     torch = torch_module()
     if layer_type == INPUT_TYPE:
         try:
@@ -102,45 +87,33 @@ def _build_one(layer_type: str, arguments: dict[str, Any], inputs: tuple[Spec, .
                 )
             dtype = str(layers.input_dtype(arguments)).removeprefix("torch.")
         except ValueError as error:
-            return _Built(None, 0, 0, str(error))
-        return _Built((tuple(shape), dtype), 0, 0, None)
+            return failed(str(error))
+        return _built((tuple(shape), dtype))
     mismatch = size_mismatch(layer_type, arguments, inputs)
     if mismatch:
-        return _Built(None, 0, 0, mismatch)
+        return failed(mismatch)
     try:
         with torch.device("meta"):
             module = layers.make_module(layer_type, arguments)
     except Exception as error:  # noqa: BLE001 - torch's own message is the feedback
-        return _Built(None, 0, 0, f"Invalid configuration: {plain_error(error)}")
+        return failed(f"Invalid configuration: {plain_error(error)}")
     try:
         with torch.no_grad():
             output = layers.call(
                 layer_type, module, arguments, [_meta_tensor(spec) for spec in inputs]
             )
     except Exception as error:  # noqa: BLE001
-        return _Built(None, 0, 0, plain_error(error))
+        return failed(plain_error(error))
     if not isinstance(output, torch.Tensor):
-        return _Built(None, 0, 0, f"returned {type(output).__name__}, not a tensor.")
+        return failed(f"returned {type(output).__name__}, not a tensor.")
     parameters = list(module.parameters()) if module is not None else []
     params = sum(p.numel() for p in parameters)
     trainable = sum(p.numel() for p in parameters if p.requires_grad)
     spec = (tuple(output.shape[1:]), str(output.dtype).removeprefix("torch."))
-    return _Built(spec, params, trainable, None)
+    return _built(spec, params, trainable)
 
 
-def _memoised(
-    layer_id: str, layer_type: str, arguments: dict[str, Any], inputs: tuple[Spec, ...]
-) -> _Built:
-    key = (layer_id, layer_type, json.dumps(arguments, sort_keys=True, default=repr), inputs)
-    built = _memo.get(key)
-    if built is not None:
-        _memo.move_to_end(key)
-        return built
-    built = _build_one(layer_type, arguments, inputs)
-    _memo[key] = built
-    if len(_memo) > _MEMO_SIZE:
-        _memo.popitem(last=False)
-    return built
+_memo = LayerMemo(_build_one)
 
 
 def clear_memo() -> None:
@@ -148,67 +121,11 @@ def clear_memo() -> None:
     _memo.clear()
 
 
-def check(document: dict[str, Any]) -> TorchReport:
+def check(document: dict[str, Any]) -> Report:
     """Check a PyTorch architecture: structure first, then each layer on ``meta`` in order."""
-    problems = formats.issues("architecture", document)
-    if problems:
-        return TorchReport({}, [f"{p}" for p in problems], [], 0, 0)
-    structure = analyse(document)
-    results: dict[str, LayerResult] = {}
-    specs: dict[str, Spec] = {}
-    for layer_id in structure.order:
-        layer = structure.layers[layer_id]
-        layer_type = layer["type"]
-        if layer_id in structure.errors:
-            results[layer_id] = LayerResult(
-                layer_id, layer_type, "error", error=structure.errors[layer_id]
-            )
-            continue
-        sources = layer.get("inputs") or []
-        broken = [s for s in sources if results[s].status != "ok"]
-        if broken:
-            results[layer_id] = LayerResult(
-                layer_id,
-                layer_type,
-                "not_computed",
-                error=f"Not computed: its input {broken[0]!r} has no output shape.",
-            )
-            continue
-        built = _memoised(
-            layer_id, layer_type, layer.get("arguments") or {}, tuple(specs[s] for s in sources)
-        )
-        if built.error is not None or built.spec is None:
-            results[layer_id] = LayerResult(layer_id, layer_type, "error", error=built.error)
-            continue
-        specs[layer_id] = built.spec
-        results[layer_id] = LayerResult(
-            layer_id,
-            layer_type,
-            "ok",
-            output_shapes=[[None, *built.spec[0]]],
-            dtypes=[built.spec[1]],
-            params=built.params,
-            trainable_params=built.trainable_params,
-        )
-    for layer_id, layer in structure.layers.items():
-        if layer_id not in results:
-            error = structure.errors.get(layer_id)
-            results[layer_id] = (
-                LayerResult(layer_id, layer["type"], "error", error=error)
-                if error
-                else LayerResult(
-                    layer_id,
-                    layer["type"],
-                    "not_computed",
-                    error="Not computed: it comes after a cycle.",
-                )
-            )
-    ordered = {layer_id: results[layer_id] for layer_id in structure.layers}
-    ok_results = [r for r in ordered.values() if r.status == "ok"]
-    return TorchReport(
-        layers=ordered,
-        document_errors=structure.document_errors,
-        output_shapes=[[None, *specs[o][0]] for o in document["outputs"] if o in specs],
-        total_params=sum(r.params or 0 for r in ok_results),
-        trainable_params=sum(r.trainable_params or 0 for r in ok_results),
+    return check_layers(
+        document,
+        analyse,
+        _memo,
+        lambda: {"framework": "torch", "torch_version": torch_module().__version__},
     )
