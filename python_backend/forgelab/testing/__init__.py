@@ -1,1 +1,1 @@
-"""Test doubles that follow published APIs (contract servers), for tests and local trials."""
+"""Test doubles that follow published APIs (contract servers) and test document builders."""

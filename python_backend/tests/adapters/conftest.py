@@ -13,6 +13,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,18 +154,16 @@ class MotoServer:
         self.folder = folder
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> dict:
-        import boto3
+    def launch(self, setup_calls: int) -> None:
+        """Start the process; its first ``setup_calls`` requests run before auth is enforced."""
         import requests
 
-        # The first four requests (IAM user, key, policy, bucket) run before auth is enforced.
-        env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "4"}
         self.process = subprocess.Popen(
             [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
-            stderr=open(self.folder / "moto.log", "wb"),
+            stderr=open(self.folder / "moto.log", "wb"),  # noqa: SIM115 - the server's own log
             start_new_session=True,
-            env=env,
+            env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)},
         )
 
         def up() -> bool:
@@ -173,9 +172,31 @@ class MotoServer:
             except requests.RequestException:
                 return False
 
-        wait_for(up, 30, "moto_server answering")
+        try:
+            wait_for(up, 30, "moto_server answering")
+        except BaseException:
+            self.stop()
+            raise
+
+    def setup_client(self, service: str) -> Any:
+        """A boto3 client for the requests made before auth is enforced."""
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="setup",
+            aws_secret_access_key="setup",
+        )
+
+    def start(self) -> dict:
+        """Launch, then one IAM user allowed everything and the bucket ``artifacts``."""
+        import boto3
+
+        self.launch(setup_calls=4)  # IAM user, key, policy, bucket
         kw = {"endpoint_url": self.url, "region_name": "us-east-1"}
-        iam = boto3.client("iam", aws_access_key_id="setup", aws_secret_access_key="setup", **kw)
+        iam = self.setup_client("iam")
         iam.create_user(UserName="forgelab")
         key = iam.create_access_key(UserName="forgelab")["AccessKey"]
         iam.put_user_policy(

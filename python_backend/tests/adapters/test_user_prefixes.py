@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from forgelab.adapters.storage.base import artifact_key, public_config
 from forgelab.executions import Orchestrator
 from forgelab.store import Store, default_url
 
-from .conftest import BIN, free_port, stop, wait_for
+from .conftest import MotoServer
 
 USERS = ("alice", "bob")
 WORK = "def answer(*, n: int = 42):\n    return n\n"
@@ -67,32 +65,12 @@ def own_prefix_policy(user: str) -> str:
 @pytest.fixture(scope="module")
 def bucket(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """A moto S3 endpoint with bucket ``artifacts`` and one IAM user per hub user."""
-    import boto3
-    import requests
-
-    folder = tmp_path_factory.mktemp("moto-users")
-    url = f"http://127.0.0.1:{free_port()}"
-    setup_calls = 1 + 3 * len(USERS)  # bucket, then user, policy, key per user
-    process = subprocess.Popen(
-        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", url.rsplit(":", 1)[1]],
-        stdout=subprocess.DEVNULL,
-        stderr=open(folder / "moto.log", "wb"),  # noqa: SIM115 - the server's own log
-        start_new_session=True,
-        env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)},
-    )
-
-    def up() -> bool:
-        try:
-            return requests.get(f"{url}/moto-api/", timeout=1).status_code < 500
-        except requests.RequestException:
-            return False
-
+    server = MotoServer(tmp_path_factory.mktemp("moto-users"))
+    server.launch(setup_calls=1 + 3 * len(USERS))  # bucket, then user, policy, key per user
+    url = server.url
     try:
-        wait_for(up, 30, "moto_server answering")
-        kw = {"endpoint_url": url, "region_name": "us-east-1"}
-        setup = {"aws_access_key_id": "setup", "aws_secret_access_key": "setup", **kw}
-        boto3.client("s3", **setup).create_bucket(Bucket="artifacts")
-        iam = boto3.client("iam", **setup)
+        server.setup_client("s3").create_bucket(Bucket="artifacts")
+        iam = server.setup_client("iam")
         configs = {}
         for user in USERS:
             iam.create_user(UserName=user)
@@ -109,7 +87,7 @@ def bucket(tmp_path_factory) -> Iterator[dict[str, Any]]:
             }
         yield {"url": url, "configs": configs}
     finally:
-        stop(process)
+        server.stop()
 
 
 def client(bucket: dict[str, Any], user: str) -> Any:

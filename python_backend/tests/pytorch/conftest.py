@@ -4,62 +4,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+from forgelab.testing.architectures import architecture as _architecture
+from forgelab.testing.architectures import layer, private_catalog_cache
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
+architecture = partial(_architecture, framework="torch")
+"""A PyTorch architecture document (see ``forgelab.testing.architectures``)."""
+
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+__all__ = ["EXAMPLES", "architecture", "layer", "small_cnn"]
 
 
 @pytest.fixture(scope="session", autouse=True)
 def catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Every test (and every subprocess it starts) caches the catalogs here."""
-    folder = tmp_path_factory.mktemp("forgelab-cache")
-    previous = os.environ.get("FORGELAB_CACHE_DIR")
-    os.environ["FORGELAB_CACHE_DIR"] = str(folder)
-    from forgelab.keras import catalog as keras_catalog
-    from forgelab.pytorch import catalog
-
-    catalog._cached.cache_clear()
-    keras_catalog._cached_catalog.cache_clear()
-    yield folder
-    catalog._cached.cache_clear()
-    keras_catalog._cached_catalog.cache_clear()
-    if previous is None:
-        os.environ.pop("FORGELAB_CACHE_DIR", None)
-    else:
-        os.environ["FORGELAB_CACHE_DIR"] = previous
-
-
-def layer(
-    layer_id: str, layer_type: str, inputs: list[str] | None = None, **arguments: Any
-) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": layer_id, "type": layer_type}
-    if inputs:
-        data["inputs"] = inputs
-    if arguments:
-        data["arguments"] = arguments
-    return data
-
-
-def architecture(
-    layers: list[dict[str, Any]],
-    inputs: list[str] | None = None,
-    outputs: list[str] | None = None,
-    name: str = "test_net",
-) -> dict[str, Any]:
-    return {
-        "format": "forgelab.architecture",
-        "version": 1,
-        "name": name,
-        "framework": "torch",
-        "layers": layers,
-        "inputs": inputs or [layers[0]["id"]],
-        "outputs": outputs or [layers[-1]["id"]],
-    }
+    """Every test (and every subprocess or kernel it starts) caches the catalogs here."""
+    with private_catalog_cache(tmp_path_factory.mktemp("forgelab-cache")) as folder:
+        yield folder
 
 
 def small_cnn() -> dict[str, Any]:
