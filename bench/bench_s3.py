@@ -11,47 +11,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-import requests
 from forgelab.adapters.storage.s3 import S3Storage
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_moto(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
-            return process
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise SystemExit("moto_server did not start")
+from forgelab.testing.s3 import MotoServer
 
 
 def main(size_mb: int, rounds: int) -> None:
-    port = free_port()
-    moto = start_moto(port)
-    try:
+    with MotoServer() as moto:
         config = {
-            "endpoint_url": f"http://127.0.0.1:{port}",
+            "endpoint_url": moto.url,
             "bucket": "bench",
             "prefix": "forgelab",
             "key": "bench",
@@ -76,9 +46,6 @@ def main(size_mb: int, rounds: int) -> None:
                 ourses.append(time.perf_counter() - start)
                 assert stored.size == size_mb * 1024 * 1024
                 storage.delete(stored.uri)
-    finally:
-        os.killpg(moto.pid, signal.SIGTERM)
-        moto.wait()
     raw, ours = min(raws), min(ourses)
     print(f"{size_mb} MB artifact to moto_server on 127.0.0.1, best of {rounds}")
     print(f"  raw s3fs put_file          : {raw:7.2f} s  ({size_mb / raw:7.1f} MB/s)")

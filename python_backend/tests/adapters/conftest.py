@@ -13,9 +13,9 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from forgelab.testing import s3 as moto_process
 
 BIN = Path(sys.executable).parent
 
@@ -145,58 +145,12 @@ def make_job(tmp_path):
     return make
 
 
-class MotoServer:
-    """A real `moto_server` process on 127.0.0.1 that enforces credentials after setup."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.folder = folder
-        self.process: subprocess.Popen | None = None
-
-    def launch(self, setup_calls: int) -> None:
-        """Start the process; its first ``setup_calls`` requests run before auth is enforced."""
-        import requests
-
-        self.process = subprocess.Popen(
-            [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.folder / "moto.log", "wb"),  # noqa: SIM115 - the server's own log
-            start_new_session=True,
-            env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(setup_calls)},
-        )
-
-        def up() -> bool:
-            try:
-                return requests.get(f"{self.url}/moto-api/", timeout=1).status_code < 500
-            except requests.RequestException:
-                return False
-
-        try:
-            wait_for(up, 30, "moto_server answering")
-        except BaseException:
-            self.stop()
-            raise
-
-    def setup_client(self, service: str) -> Any:
-        """A boto3 client for the requests made before auth is enforced."""
-        import boto3
-
-        return boto3.client(
-            service,
-            endpoint_url=self.url,
-            region_name="us-east-1",
-            aws_access_key_id="setup",
-            aws_secret_access_key="setup",
-        )
+class MotoServer(moto_process.MotoServer):
+    """moto on 127.0.0.1 that checks credentials: one IAM user allowed everything, one bucket."""
 
     def start(self) -> dict:
-        """Launch, then one IAM user allowed everything and the bucket ``artifacts``."""
-        import boto3
-
         self.launch(setup_calls=4)  # IAM user, key, policy, bucket
-        kw = {"endpoint_url": self.url, "region_name": "us-east-1"}
-        iam = self.setup_client("iam")
+        iam = self.boto3_client("iam")
         iam.create_user(UserName="forgelab")
         key = iam.create_access_key(UserName="forgelab")["AccessKey"]
         iam.put_user_policy(
@@ -210,9 +164,7 @@ class MotoServer:
             ),
         )
         self.key, self.secret = key["AccessKeyId"], key["SecretAccessKey"]
-        self.client = boto3.client(
-            "s3", aws_access_key_id=self.key, aws_secret_access_key=self.secret, **kw
-        )
+        self.client = self.boto3_client("s3", self.key, self.secret)
         self.client.create_bucket(Bucket="artifacts")
         return self.config()
 
@@ -225,15 +177,6 @@ class MotoServer:
             "secret": self.secret,
             **override,
         }
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process:
-            stop(self.process)
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ import pytest
 from forgelab.adapters.storage.base import artifact_key, public_config
 from forgelab.executions import Orchestrator
 from forgelab.store import Store, default_url
-
-from .conftest import MotoServer
+from forgelab.testing.s3 import MotoServer
 
 USERS = ("alice", "bob")
 WORK = "def answer(*, n: int = 42):\n    return n\n"
@@ -69,8 +68,8 @@ def bucket(tmp_path_factory) -> Iterator[dict[str, Any]]:
     server.launch(setup_calls=1 + 3 * len(USERS))  # bucket, then user, policy, key per user
     url = server.url
     try:
-        server.setup_client("s3").create_bucket(Bucket="artifacts")
-        iam = server.setup_client("iam")
+        server.boto3_client("s3").create_bucket(Bucket="artifacts")
+        iam = server.boto3_client("iam")
         configs = {}
         for user in USERS:
             iam.create_user(UserName=user)

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -17,6 +14,7 @@ from typing import Any
 
 import pytest
 import tornado
+from forgelab.testing.s3 import MotoServer
 
 BIN = Path(sys.executable).parent
 
@@ -31,38 +29,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class Moto:
-    """A ``moto_server`` process on 127.0.0.1 with one bucket, ``artifacts``."""
+class Moto(MotoServer):
+    """moto on 127.0.0.1 with two buckets, ``artifacts`` and ``elsewhere``."""
 
     def __init__(self, folder: Path) -> None:
-        import boto3
-        import requests
-
-        self.url = f"http://127.0.0.1:{free_port()}"
-        port = self.url.rsplit(":", 1)[1]
-        self.process = subprocess.Popen(
-            [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", port],
-            stdout=subprocess.DEVNULL,
-            stderr=open(folder / "moto.log", "wb"),
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{self.url}/moto-api/", timeout=1).status_code < 500:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("moto_server did not answer within 30 s")
-            time.sleep(0.1)
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=self.url,
-            region_name="us-east-1",
-            aws_access_key_id=S3_KEY,
-            aws_secret_access_key=S3_SECRET,
-        )
+        super().__init__(folder)
+        self.launch()
+        self.client = self.boto3_client("s3", S3_KEY, S3_SECRET)
         self.client.create_bucket(Bucket="artifacts")
         self.client.create_bucket(Bucket="elsewhere")
 
@@ -79,11 +52,6 @@ class Moto:
         listed = self.client.list_objects_v2(Bucket=bucket)
         return sorted(o["Key"] for o in listed.get("Contents", []))
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(10)
-
 
 @pytest.fixture(scope="session")
 def moto(tmp_path_factory) -> Iterator[Moto]:
@@ -92,9 +60,17 @@ def moto(tmp_path_factory) -> Iterator[Moto]:
     server.stop()
 
 
-async def call(jp_fetch, *path: str, method: str = "GET", body: Any = None, **kw: Any):
-    """``(status, JSON answer)`` of a ForgeLab endpoint, errors included."""
-    data = None if body is None else json.dumps(body)
+async def call(
+    jp_fetch,
+    *path: str,
+    method: str = "GET",
+    body: Any = None,
+    raw: bytes | None = None,
+    **kw: Any,
+):
+    """``(status, JSON answer)`` of a ForgeLab endpoint, errors included; ``raw`` is sent byte
+    for byte instead of ``body`` as JSON."""
+    data = raw if body is None else json.dumps(body)
     try:
         response = await jp_fetch(
             "forgelab", "api", *path, method=method, body=data, allow_nonstandard_methods=True, **kw

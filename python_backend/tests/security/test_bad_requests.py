@@ -11,8 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import tornado
-
 from .conftest import call, finished, inline, pipeline
 
 ONE = "def one(*, n: float = 1.0):\n    return n\n"
@@ -20,18 +18,7 @@ ONE = "def one(*, n: float = 1.0):\n    return n\n"
 
 async def send(jp_fetch, *path: str, method: str = "POST", raw: bytes | None = None, **kw: Any):
     """``(status, answer)`` of a request whose body is sent byte for byte."""
-    try:
-        response = await jp_fetch(
-            "forgelab", "api", *path, method=method, body=raw, allow_nonstandard_methods=True, **kw
-        )
-    except tornado.httpclient.HTTPClientError as error:
-        response = error.response
-        assert response is not None, error
-    text = response.body.decode() if response.body else "null"
-    try:
-        return response.code, json.loads(text)
-    except json.JSONDecodeError:
-        return response.code, text
+    return await call(jp_fetch, *path, method=method, raw=raw, **kw)
 
 
 async def status_within_a_second(jp_fetch) -> None:
