@@ -4,11 +4,10 @@
  * saved beside the notebook and its shapes computed by the editor's kernel.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { KERNEL_TIMEOUT } from './archeditor';
 
 // galata's kernel tracking rewrites some kernel requests: let them through untouched.
 test.use({ kernels: null });
-
-const KERNEL_TIMEOUT = 120000;
 
 test('opens a notebook variable holding an nn.Module as an architecture', async ({
   page,

@@ -7,88 +7,10 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { save } from './utils';
+import { addLayer, fit, KERNEL_TIMEOUT, setArgument, wire } from './archeditor';
+import { graphNode, readFile as fileText, save } from './utils';
 
-/** Starting a kernel and importing Keras in it takes a while on a small machine. */
-const KERNEL_TIMEOUT = 120000;
-
-const node = (page: IJupyterLabPageFixture, id: string) =>
-  page.locator(`g.jp-ForgeLab-GraphView-node[data-id="${id}"]`);
-
-const port = (
-  page: IJupyterLabPageFixture,
-  direction: 'in' | 'out',
-  id: string,
-  name: string
-) =>
-  page.locator(
-    `.jp-ForgeLab-GraphView-port.jp-mod-${direction}[data-node="${id}"][data-port="${name}"] circle`
-  );
-
-/** Drag a wire from a layer's output to one of its successor's inputs with the mouse. */
-async function wire(
-  page: IJupyterLabPageFixture,
-  from: string,
-  to: string,
-  input = '0'
-): Promise<void> {
-  const a = await port(page, 'out', from, 'out').boundingBox();
-  const b = await port(page, 'in', to, input).boundingBox();
-  if (!a || !b) {
-    throw new Error(`layer ${from} or ${to} is not on screen`);
-  }
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 20, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-  await page.mouse.up();
-}
-
-/** Add a layer by searching the palette and clicking it. */
-async function addLayer(
-  page: IJupyterLabPageFixture,
-  name: string
-): Promise<void> {
-  await page.locator('.jp-ForgeLab-LayerPalette-search').fill(name);
-  await page
-    .locator(`.jp-ForgeLab-LayerPalette-item[data-name="${name}"]`)
-    .click();
-}
-
-/** Type an argument's value in the property panel of the selected layer. */
-async function setArgument(
-  page: IJupyterLabPageFixture,
-  name: string,
-  value: string
-): Promise<void> {
-  const input = page.locator(
-    `.jp-ForgeLab-LayerProperties-field[data-argument="${name}"] input`
-  );
-  await input.fill(value);
-  await input.press('Enter');
-}
-
-/** Fit the canvas to the whole architecture (a click on the background clears the selection). */
-async function fit(page: IJupyterLabPageFixture): Promise<void> {
-  await page
-    .locator('.jp-ForgeLab-ArchitectureEditor .jp-ForgeLab-GraphView')
-    .click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('f');
-  await page.waitForTimeout(600);
-}
-
-async function fileText(
-  page: IJupyterLabPageFixture,
-  file: string
-): Promise<string> {
-  return page.evaluate(async p => {
-    const model = await (window as any).jupyterapp.serviceManager.contents.get(
-      p,
-      { content: true }
-    );
-    return model.content as string;
-  }, file);
-}
+const node = (page: IJupyterLabPageFixture, id: string) => graphNode(page, id);
 
 test.describe('Architecture editor', () => {
   test.setTimeout(300000);
