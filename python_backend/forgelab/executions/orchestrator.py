@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -264,7 +265,7 @@ class Orchestrator(Recovery):
                 answer = await (await self.compute(name)).test_connection()
             elif kind == "storage":
                 answer = await asyncio.get_running_loop().run_in_executor(
-                    None, self.storage(name).test_connection
+                    None, functools.partial(self.storage(name).test_connection, owner=self.owner)
                 )
             else:
                 raise ExecutionError(f"unknown adapter kind {kind!r}: expected compute or storage")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from forgelab.adapters.storage.base import artifact_key, public_config
+from forgelab.adapters.storage.s3 import S3Storage, S3StorageError
 from forgelab.executions import Orchestrator
 from forgelab.store import Store, default_url
 from forgelab.testing.s3 import MotoServer
@@ -151,3 +152,22 @@ def test_each_users_artifacts_land_under_their_prefix_with_their_own_key(
     ):
         with pytest.raises(Exception, match="AccessDenied"):
             call()
+
+
+def test_test_connection_passes_for_credentials_confined_to_the_users_prefix(
+    bucket: dict[str, Any], tmp_path: Path
+) -> None:
+    """*Test connection* probes where the user's own artifacts wait, so a confined key passes,
+    and the same key probing another user's prefix is refused."""
+    alice = bucket["configs"]["alice"]
+    store = Store(default_url(tmp_path))
+    orchestrator = Orchestrator(store, root=tmp_path, storage_configs={"s3": alice}, owner="alice")
+    try:
+        answer = asyncio.run(orchestrator.test_adapter("storage", "s3"))
+    finally:
+        store.close()
+    assert answer["ok"], answer
+    assert "s3://artifacts/forgelab" in answer["message"]
+    refused = S3Storage(alice)
+    with pytest.raises(S3StorageError, match="refused the credentials"):
+        refused.test_connection(owner="bob")

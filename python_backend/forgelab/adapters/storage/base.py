@@ -233,6 +233,7 @@ class StorageAdapter(abc.ABC):
         """The adapter's configuration with secrets masked."""
         return {"adapter": self.name, "config": public_config(self.config)}
 
-    def test_connection(self) -> dict[str, Any]:
-        """Check that artifacts can be written and read; raise with a readable message otherwise."""
+    def test_connection(self, owner: str | None = None) -> dict[str, Any]:
+        """Check that ``owner``'s artifacts can be written and read; raise with a readable message
+        otherwise."""
         return {"ok": True}

@@ -60,7 +60,7 @@ class LocalStorage(StorageAdapter):
     def local_path(self, uri: str) -> str | None:
         return self.path_of(uri)
 
-    def test_connection(self) -> dict[str, Any]:
+    def test_connection(self, owner: str | None = None) -> dict[str, Any]:
         os.makedirs(self.root, exist_ok=True)
         if not os.access(self.root, os.W_OK):
             raise PermissionError(f"cannot write to {self.root}: check the folder's permissions")

@@ -18,7 +18,14 @@ from typing import IO, Any, ClassVar
 
 import fsspec
 
-from .base import CHUNK, StorageAdapter, StorageKeyError, StoredObject, key_parts
+from .base import (
+    CHUNK,
+    StorageAdapter,
+    StorageKeyError,
+    StoredObject,
+    artifact_key,
+    key_parts,
+)
 
 TEMP_FOLDER = ".forgelab-tmp"
 #: Multipart part size: S3 wants at least 5 MiB per part but the last, and at most 10,000 parts.
@@ -223,15 +230,20 @@ class S3Storage(StorageAdapter):
         with self._errors("delete", uri):
             self.filesystem().rm(self.path_of(uri))
 
-    def test_connection(self) -> dict[str, Any]:
+    def test_connection(self, owner: str | None = None) -> dict[str, Any]:
+        """Write and delete a probe where ``owner``'s artifacts wait for their hash, so that
+        credentials confined to the owner's prefix pass as their jobs would."""
         fs = self.filesystem()
-        probe = f"{self.root}/{TEMP_FOLDER}/probe-{uuid.uuid4().hex}"
+        folder = self._temp_folder(artifact_key(owner, "probe", "probe", "probe"))
+        probe = f"{folder}/probe-{uuid.uuid4().hex}"
         where = f"s3://{self.root}"
         with self._errors("write to", where):
             try:
                 fs.call_s3("head_bucket", Bucket=self.bucket)
             except FileNotFoundError:
                 raise FileNotFoundError(f"bucket {self.bucket} not found") from None
+            except PermissionError:
+                pass  # a key confined to a prefix may not list the bucket: the probe says more
             fs.pipe_file(probe, b"forgelab")
             fs.rm_file(probe)
         return {

@@ -120,7 +120,8 @@ class SciServerStorage(StorageAdapter):
     def delete(self, uri: str) -> None:
         self.sciserver.files.delete(self.path_of(uri))
 
-    def test_connection(self) -> dict[str, Any]:
+    def test_connection(self, owner: str | None = None) -> dict[str, Any]:
+        # A SciServer user's files are theirs alone: the probe goes where every artifact waits.
         probe = f"{self.root}/{TEMP_FOLDER}/probe-{uuid.uuid4().hex}"
         files = self.sciserver.files
         files.upload(probe, b"forgelab")
