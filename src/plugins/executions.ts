@@ -33,6 +33,7 @@ import {
   PipelineDiffPanel,
   showError
 } from '../executions';
+import { FailureWatch } from '../executions/failurewatch';
 import { createFitButton } from '../graphview/toolbar';
 import { Execution, Pipeline } from '../formats';
 import { executionsIcon } from '../icons';
@@ -73,6 +74,19 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
     });
     const open = (id: string) =>
       void app.commands.execute(ExecutionCommandIDs.open, { id });
+    // A failed run is told in a notification, whether or not its view is still open.
+    const failures = new FailureWatch(client, execution =>
+      Notification.error(failureNotice(execution), {
+        autoClose: false,
+        actions: [
+          {
+            label: 'Open',
+            caption: 'Open the execution',
+            callback: () => open(execution.id)
+          }
+        ]
+      })
+    );
 
     app.commands.addCommand(ExecutionCommandIDs.open, {
       label: args => (args.id ? 'Open Execution' : 'Open'),
@@ -108,7 +122,7 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
         widget.title.icon = executionsIcon;
         widget.title.closable = true;
         addToolbar(widget, client, open, app);
-        notifyFailure(content, () => open(id));
+        failures.follow(content.model, widget.disposed);
         app.shell.add(widget, 'main');
         await tracker.add(widget);
         app.shell.activateById(widget.id);
@@ -157,31 +171,6 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
     };
   }
 };
-
-/**
- * When an execution the view follows fails, say so in a notification that names the failed job
- * and its error, with an action that opens (or brings back) the view.
- */
-function notifyFailure(view: ExecutionView, open: () => void): void {
-  if (view.model.isFinal) {
-    return; // the user opened an execution that had already ended: nothing new to tell
-  }
-  const onState = () => {
-    if (!view.model.isFinal) {
-      return;
-    }
-    view.model.stateChanged.disconnect(onState);
-    if (view.model.status === 'failed') {
-      Notification.error(failureNotice(view.model.execution), {
-        autoClose: false,
-        actions: [
-          { label: 'Open', caption: 'Open the execution', callback: open }
-        ]
-      });
-    }
-  };
-  view.model.stateChanged.connect(onState);
-}
 
 /** Cancel, re-run (all, from failed) and refresh buttons of an execution's view. */
 function addToolbar(

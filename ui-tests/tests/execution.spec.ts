@@ -231,3 +231,104 @@ test.describe('execution view', () => {
     await runAFailingPipeline(page, tmpPath);
   });
 });
+
+/** A job that waits for a marker file, then fails: it ends only once the test says so. */
+const WAIT_THEN_FAIL = `
+import os
+import time
+
+
+def wait_then_fail(*, marker: str = "") -> ("value",):
+    deadline = time.time() + 90
+    while not os.path.exists(marker) and time.time() < deadline:
+        time.sleep(0.1)
+    raise ValueError("the marker came: failing on purpose")
+`;
+
+test.describe('a run whose view was closed', () => {
+  test.setTimeout(180000);
+
+  test('is still notified when it fails, and Open brings its view back', async ({
+    page,
+    tmpPath
+  }) => {
+    const path = `${tmpPath}/closed.pipeline.json`;
+    const root: string = await page.evaluate(
+      () =>
+        JSON.parse(document.getElementById('jupyter-config-data')!.textContent!)
+          .serverRoot
+    );
+    const pipeline = {
+      format: 'forgelab.pipeline',
+      version: 1,
+      name: 'closed',
+      nodes: [
+        {
+          id: 'wait',
+          kind: 'operation',
+          label: 'Wait then fail',
+          attributes: { marker: `${root}/${tmpPath}/go.txt` },
+          operation: {
+            id: 'wait',
+            name: 'wait',
+            inputs: [],
+            outputs: [{ name: 'value' }],
+            attributes: [{ name: 'marker', type: 'str', default: '' }],
+            source: {
+              language: 'python',
+              function: 'wait_then_fail',
+              code: WAIT_THEN_FAIL
+            }
+          }
+        }
+      ],
+      connections: []
+    };
+    await page.contents.uploadContent(
+      JSON.stringify(pipeline, null, 2),
+      'text',
+      path
+    );
+    await page.evaluate(
+      p =>
+        (window as any).jupyterapp.commands.execute('docmanager:open', {
+          path: p,
+          factory: 'ForgeLab Pipeline Editor'
+        }),
+      path
+    );
+    const editor = page.locator('.jp-ForgeLab-PipelineDocument');
+    await expect(
+      editor.locator('g.jp-ForgeLab-GraphView-node[data-id="wait"]')
+    ).toBeVisible({ timeout: 60000 });
+    await editor.locator('[data-jp-item-name="run"] button').click();
+    await expect(
+      page.locator('.jp-Dialog select[name="compute"] option').first()
+    ).toBeAttached({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+
+    // The view opens on the running job; the user closes it at once.
+    const view = page.locator('.jp-ForgeLab-ExecutionView');
+    await expect(view).toHaveAttribute('data-status', /pending|running/, {
+      timeout: 60000
+    });
+    await page
+      .locator('.lm-TabBar-tab', { hasText: 'closed · ' })
+      .locator('.lm-TabBar-tabCloseIcon')
+      .click();
+    await expect(view).toHaveCount(0);
+
+    await page.contents.uploadContent('go', 'text', `${tmpPath}/go.txt`);
+    const notice = page.locator('.jp-toast-message', {
+      hasText: 'closed failed: Wait then fail — ValueError: '
+    });
+    await expect(notice).toBeVisible({ timeout: 120000 });
+    await expect(notice).toContainText('failing on purpose');
+    await page.locator('.jp-toast-button', { hasText: 'Open' }).click();
+    await expect(view).toHaveAttribute('data-status', 'failed');
+    await expect(view.locator('.jp-ForgeLab-JobPanel')).toHaveAttribute(
+      'data-status',
+      'failed'
+    );
+  });
+});
