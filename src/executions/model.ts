@@ -7,6 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { Execution, ExecutionStatus, Job, JobStatus } from '../formats';
 import type { IExecutionEvent } from '../services/events';
+import { pipelineName } from './naming';
 
 export type { IExecutionEvent } from '../services/events';
 
@@ -364,18 +365,12 @@ export function jobDuration(job: Job, now = Date.now()): number | null {
 /** Longest failure notice: JupyterLab's notifications cut longer messages short. */
 export const NOTICE_LENGTH = 140;
 
-/** The name a user knows an execution by: its name without `.pipeline.json`, else its id. */
-export function executionTitle(execution: Execution): string {
-  const name = execution.name ?? execution.pipelinePath?.split('/').pop();
-  return name ? name.replace(/\.pipeline\.json$/, '') : execution.id;
-}
-
 /**
  * One line that says a failed execution failed and why:
  * `digits failed: Train keras — FileNotFoundError: …`, the error's first line, shortened.
  */
 export function failureNotice(execution: Execution): string {
-  const title = executionTitle(execution);
+  const title = pipelineName(execution);
   const job = execution.jobs.find(j => j.status === 'failed');
   if (!job) {
     return `${title} ${execution.status}${execution.error ? `: ${execution.error}` : ''}`;

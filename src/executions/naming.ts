@@ -14,20 +14,31 @@ export function shortTime(iso: string | null | undefined): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** The name of the pipeline an execution ran: its own name, else its file's, else "pipeline". */
+/**
+ * What an execution is called: the name it was given (by default its pipeline's name, else its
+ * file's), else its pipeline's name, else its file's, else "pipeline".
+ */
 export function pipelineName(
-  execution: Pick<Execution, 'pipeline' | 'pipelinePath'>
+  execution: Pick<Execution, 'pipeline' | 'pipelinePath'> &
+    Partial<Pick<Execution, 'name'>>
 ): string {
-  if (execution.pipeline?.name) {
-    return execution.pipeline.name;
-  }
-  const file = (execution.pipelinePath ?? '').split('/').pop() ?? '';
-  return file.replace(/\.pipeline\.json$/, '') || 'pipeline';
+  const file = (name: string | undefined) =>
+    (name ?? '')
+      .split('/')
+      .pop()!
+      .replace(/\.pipeline\.json$/, '');
+  return (
+    file(execution.name) ||
+    execution.pipeline?.name ||
+    file(execution.pipelinePath) ||
+    'pipeline'
+  );
 }
 
 /** An execution's tab title: its pipeline's name and the local time it was created. */
 export function executionTabTitle(
-  execution: Pick<Execution, 'pipeline' | 'pipelinePath' | 'createdAt'>
+  execution: Pick<Execution, 'pipeline' | 'pipelinePath' | 'createdAt'> &
+    Partial<Pick<Execution, 'name'>>
 ): string {
   const time = shortTime(execution.createdAt);
   return time

@@ -7,6 +7,7 @@ import { Widget } from '@lumino/widgets';
 
 import { Pipeline } from '../formats';
 import { ForgeLabAPI, RunError } from '../services';
+import { executionTabTitle } from './naming';
 import { chooseRunTarget } from './rundialog';
 import { IRunTarget } from './runchoices';
 
@@ -40,7 +41,7 @@ export async function runWithDialog(
       ...target
     });
     Notification.success(
-      `Execution ${execution.id} started on ${target.compute}.`,
+      `${executionTabTitle(execution)} started on ${target.compute}.`,
       { autoClose: 5000 }
     );
     return execution.id;

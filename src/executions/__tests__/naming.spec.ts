@@ -26,6 +26,14 @@ describe('executionTabTitle', () => {
       })
     ).toBe('mnist');
     expect(executionTabTitle({ pipeline: {} as Pipeline })).toBe('pipeline');
+    // The name the run was given comes first: the same in the tab, the run and failure notices.
+    expect(
+      pipelineName({
+        name: 'nightly.pipeline.json',
+        pipeline: { name: 'digits' } as Pipeline,
+        pipelinePath: 'work/mnist.pipeline.json'
+      })
+    ).toBe('nightly');
     expect(shortTime('not a time')).toBe('');
     expect(shortTime(new Date(2026, 0, 1, 7, 5).toISOString())).toBe('07:05');
   });
