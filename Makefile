@@ -79,7 +79,7 @@ postgresql:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; fi
 
 pytest: setup postgresql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 jest: setup
 	jlpm jest
