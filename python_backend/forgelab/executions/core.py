@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,28 +107,44 @@ class ExecutionsCore:
 
     def _set_job(self, execution_id: str, job_id: str, status: str, **fields: Any) -> None:
         """Record a job's new state, log it as a status event, then announce it."""
-        self.store.update_job(job_id, status=status, **fields)
-        data: dict[str, Any] = {"status": status}
-        if fields.get("error"):
-            data["error"] = fields["error"]["message"]
-            for key in ("type", "known"):  # what the browser's failure notice and panel show
-                if fields["error"].get(key):
-                    data[key] = fields["error"][key]
-        event = self.store.add_event(job_id, execution_id, "status", data)
-        self._announce(execution_id, event)
+        self._set_jobs(execution_id, [(job_id, status, fields)])
+
+    def _set_jobs(
+        self, execution_id: str, changes: Sequence[tuple[str, str, Mapping[str, Any]]]
+    ) -> None:
+        """Record jobs' new states ``(job id, status, fields)`` and their status events in one
+        transaction, then announce each event in order."""
+        if len(changes) == 1:
+            job_id, status, fields = changes[0]
+            self.store.update_job(job_id, status=status, **fields)
+            events = [
+                self.store.add_event(job_id, execution_id, "status", _status_data(status, fields))
+            ]
+        else:
+            events = self.store.update_jobs(
+                execution_id,
+                [
+                    (
+                        job_id,
+                        {"status": status, **fields},
+                        {"kind": "status", "data": _status_data(status, fields)},
+                    )
+                    for job_id, status, fields in changes
+                ],
+            )
+        for event in events:
+            self._announce(execution_id, event)
+
+    def _cancel_asked(self, execution_id: str, job_id: str) -> bool:
+        """Whether the job or its execution was cancelled."""
+        return job_id in self._cancelled_jobs or execution_id in self._cancelled_executions
 
     def _cancel_if_asked(self, execution_id: str, job_id: str) -> bool:
         """Whether the job or its execution was cancelled; if so the job, not yet handed to an
         adapter, is recorded as cancelled before it started."""
-        if job_id not in self._cancelled_jobs and execution_id not in self._cancelled_executions:
+        if not self._cancel_asked(execution_id, job_id):
             return False
-        self._set_job(
-            execution_id,
-            job_id,
-            "cancelled",
-            ended_at=now(),
-            error={"message": "cancelled before it started"},
-        )
+        self._set_job(execution_id, job_id, "cancelled", **cancelled_before_start())
         return True
 
     def _set_execution(self, execution_id: str, status: str, **fields: Any) -> None:
@@ -140,3 +156,20 @@ class ExecutionsCore:
         if execution is None:
             raise ExecutionNotFound(f"no execution {execution_id!r}")
         return execution
+
+
+def cancelled_before_start() -> dict[str, Any]:
+    """The fields of a job cancelled before an adapter had it."""
+    return {"ended_at": now(), "error": {"message": "cancelled before it started"}}
+
+
+def _status_data(status: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A status event's data: the state, and the error's message and kind when it has one."""
+    data: dict[str, Any] = {"status": status}
+    error = fields.get("error")
+    if error:
+        data["error"] = error["message"]
+        for key in ("type", "known"):  # what the browser's failure notice and panel show
+            if error.get(key):
+                data[key] = error[key]
+    return data

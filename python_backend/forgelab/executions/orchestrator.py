@@ -30,7 +30,7 @@ from ..adapters.registry import AdapterUnavailable, load_class
 from ..paths import PathError, inside_root
 from ..store import now
 from ..store.store import FINAL_JOB_STATES
-from . import graph, references
+from . import graph, references, scheduling
 from . import pipeline as pipelines
 from .errors import ExecutionError, ExecutionNotFound
 from .ids import new_id
@@ -177,10 +177,18 @@ class Orchestrator(Recovery):
     # -- cancel, re-run, resume, recover --------------------------------------------------
     async def cancel(self, execution_id: str) -> dict[str, Any]:
         """Cancel every job not yet finished; running processes are really stopped."""
-        self.get(execution_id)
+        if self.store.execution_row(execution_id) is None:
+            raise ExecutionNotFound(f"no execution {execution_id!r}")
         self._cancelled_executions.add(execution_id)
+        waiting = []
         for job in self.store.job_rows(execution_id):
-            await self._cancel_job(execution_id, job.id, job.status)
+            change = await self._cancel_job(execution_id, job.id, job.status)
+            if change:
+                waiting.append(change)
+        batch = scheduling.ENDED_BATCH
+        for start in range(0, len(waiting), batch):  # one transaction per batch
+            self._set_jobs(execution_id, waiting[start : start + batch])
+            await asyncio.sleep(0)
         if execution_id not in self._drivers:
             self._cancelled_executions.discard(execution_id)
             execution = self.get(execution_id)
@@ -192,20 +200,25 @@ class Orchestrator(Recovery):
         job = self.store.job_row(job_id)
         if job is None or job.execution_id != execution_id:
             raise ExecutionNotFound(f"no job {job_id!r} in execution {execution_id!r}")
-        await self._cancel_job(execution_id, job_id, job.status)
+        change = await self._cancel_job(execution_id, job_id, job.status)
+        if change:
+            self._set_jobs(execution_id, [change])
         return self.get(execution_id)
 
-    async def _cancel_job(self, execution_id: str, job_id: str, status: str) -> None:
+    async def _cancel_job(
+        self, execution_id: str, job_id: str, status: str
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """Stop a running job; a waiting job with no driver to end it is returned, for the
+        caller to record as cancelled (many at once in one transaction)."""
         if status in FINAL_JOB_STATES:
-            return
+            return None
         self._cancelled_jobs.add(job_id)
         if job_id in self._handles:
             compute, handle = self._handles[job_id]
             await (await self.compute(compute)).cancel(handle)
         elif execution_id not in self._drivers:
-            self._set_job(
-                execution_id, job_id, "cancelled", ended_at=now(), error={"message": "cancelled"}
-            )
+            return (job_id, "cancelled", {"ended_at": now(), "error": {"message": "cancelled"}})
+        return None
 
     async def rerun(self, execution_id: str, mode: str = "failed") -> dict[str, Any]:
         """A new execution of the same snapshot; ``failed`` reuses the succeeded jobs' artifacts."""

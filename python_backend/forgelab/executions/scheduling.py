@@ -10,8 +10,11 @@ from typing import Any
 
 from ..store import now
 from . import graph
-from .core import INTERRUPTED
+from .core import INTERRUPTED, cancelled_before_start
 from .running import JobRunner
+
+#: Jobs cancelled or skipped that are written in one transaction, between two answers to others.
+ENDED_BATCH = 100
 
 
 class Scheduler(JobRunner):
@@ -63,33 +66,35 @@ class Scheduler(JobRunner):
                 self.store.update_job(job.id, status="pending", attempt=(job.attempt or 1) + 1)
         try:
             while True:
+                # Jobs cancelled or skipped in one pass are written in batches (one transaction
+                # each), and the server answers other requests between batches.
+                ended: list[tuple[str, str, dict[str, Any]]] = []
                 for job_id in jobs:
                     if status[job_id] != "pending" or job_id in running.values():
                         continue
                     ups = upstream[job_id]
                     bad = [u for u in ups if status[u] in ("failed", "cancelled", "skipped")]
-                    if self._cancel_if_asked(execution_id, job_id):
+                    if self._cancel_asked(execution_id, job_id):
                         status[job_id] = "cancelled"
-                        # Cancelling or skipping thousands of jobs is thousands of writes: let
-                        # the server answer other requests between them.
-                        await asyncio.sleep(0)
+                        ended.append((job_id, "cancelled", cancelled_before_start()))
                     elif bad:
                         names = ", ".join(jobs[u].name or jobs[u].node for u in bad)
                         # The message says why; every display already shows the state before it.
                         why = f"upstream {_jobs_word(bad)} {names} did not succeed"
                         status[job_id] = "skipped"
-                        self._set_job(
-                            execution_id,
-                            job_id,
-                            "skipped",
-                            ended_at=now(),
-                            error={"message": why},
+                        ended.append(
+                            (job_id, "skipped", {"ended_at": now(), "error": {"message": why}})
                         )
-                        await asyncio.sleep(0)
                     elif all(status[u] == "succeeded" for u in ups):
                         status[job_id] = "queued"
                         self._set_job(execution_id, job_id, "queued", queued_at=now())
                         running[asyncio.ensure_future(self._run_job(execution_id, job_id))] = job_id
+                    if len(ended) >= ENDED_BATCH:
+                        self._set_jobs(execution_id, ended)
+                        ended = []
+                        await asyncio.sleep(0)
+                if ended:
+                    self._set_jobs(execution_id, ended)
                 if not running:
                     break
                 done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)

@@ -219,3 +219,43 @@ def test_notebook_history_round_trips(store_url: str) -> None:
     assert store.history_records(session="k2")[0]["code"] == "x = 2"
     assert store.get_provenance("k2-0000003", owner="alice")["kind"] == "widget"
     store.close()
+
+
+def test_many_jobs_change_state_in_one_transaction(store_url: str) -> None:
+    store = Store(store_url)
+    store.create_execution(
+        _execution("e1", "alice", "2026-01-01T00:00:00.000Z"),
+        [_job("j1", 0, "make"), _job("j2", 1, "total"), _job("j3", 2, "plot")],
+    )
+    store.add_event("j2", "e1", "status", {"status": "queued"})
+    events = store.update_jobs(
+        "e1",
+        [
+            ("j2", {"status": "cancelled", "ended_at": "T2"}, {"kind": "status", "data": "c"}),
+            ("j3", {"status": "skipped", "ended_at": "T3"}, {"kind": "status", "data": "s"}),
+        ],
+    )
+    # numbered on from each job's own last event, in the order given
+    assert [(e["job"], e["seq"], e["data"]) for e in events] == [("j2", 1, "c"), ("j3", 0, "s")]
+    assert events[0]["cursor"] < events[1]["cursor"]
+    assert [(j.status, j.ended_at) for j in store.job_rows("e1")] == [
+        ("pending", None),
+        ("cancelled", "T2"),
+        ("skipped", "T3"),
+    ]
+    # an unknown job changes nothing, not even the jobs named before it
+    try:
+        store.update_jobs(
+            "e1",
+            [
+                ("j1", {"status": "cancelled"}, {"kind": "status", "data": "c"}),
+                ("nope", {"status": "cancelled"}, {"kind": "status", "data": "c"}),
+            ],
+        )
+    except KeyError as error:
+        assert "nope" in str(error)
+    else:
+        raise AssertionError("an unknown job was accepted")
+    assert store.job_row("j1").status == "pending"
+    assert store.events("j1") == ([], 0)
+    assert store.update_jobs("e1", []) == []
