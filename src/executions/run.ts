@@ -20,6 +20,8 @@ export interface IRunFlowOptions {
   pipeline: Pipeline | null;
   /** The pipeline file's path, to group executions by pipeline. */
   path: string | null;
+  /** What a partial run reuses ("reusing 2 results from …"), said in the dialog and notice. */
+  note?: string;
 }
 
 /**
@@ -29,7 +31,12 @@ export interface IRunFlowOptions {
 export async function runWithDialog(
   options: IRunFlowOptions
 ): Promise<string | null> {
-  const target = await chooseRunTarget(options.api.adapters, options.defaults);
+  const note = options.note ?? '';
+  const target = await chooseRunTarget(
+    options.api.adapters,
+    options.defaults,
+    note
+  );
   if (!target) {
     return null;
   }
@@ -40,7 +47,7 @@ export async function runWithDialog(
       ...target
     });
     Notification.success(
-      `Execution ${execution.id} started on ${target.compute}.`,
+      `Execution ${execution.id} started on ${target.compute}${note ? `, ${note}` : ''}.`,
       { autoClose: 5000 }
     );
     return execution.id;

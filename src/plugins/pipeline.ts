@@ -16,6 +16,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 
+import { reuseResults, reuseSummary } from '../executions/reuse';
 import { dump } from '../formats';
 import { pipelineIcon } from '../icons';
 import {
@@ -230,14 +231,22 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(PipelineCommandIDs.runFromHere, {
       label: 'Run from Here…',
       caption:
-        'Run this node, everything downstream of it and what feeds those (args: node)',
+        'Run this node and everything downstream of it, reusing the upstream results of an earlier run that are still valid (args: node)',
       isEnabled,
-      execute: args => {
+      execute: async args => {
         const widget = current();
+        const node = nodeId(args);
         const sub =
-          widget &&
-          pipelineFrom(widget.content.model.toPipeline(), nodeId(args));
-        return sub ? widget.run(sub) : null;
+          widget && pipelineFrom(widget.content.model.toPipeline(), node);
+        if (!widget || !sub) {
+          return null;
+        }
+        // Upstream results an earlier run of this file left, unchanged since, are reused.
+        const earlier = await forgelab.api.executions
+          .list({ pipeline: widget.context.path })
+          .catch(() => []);
+        const plan = reuseResults(sub, node, earlier);
+        return widget.run(plan.pipeline, reuseSummary(plan));
       }
     });
     addGraphCommands(app, {
