@@ -88,14 +88,14 @@ export class PipelineDocumentWidget extends DocumentWidget<
     button(
       'undo',
       'Undo',
-      'Undo (Ctrl+Z)',
+      'Undo the last edit',
       () => this.content.model.undo(),
       undoIcon
     );
     button(
       'redo',
       'Redo',
-      'Redo (Ctrl+Shift+Z)',
+      'Redo the last undone edit',
       () => this.content.model.redo(),
       redoIcon
     );

@@ -34,7 +34,12 @@ import {
 } from '../pipeline';
 import { IExecutionOpener, IForgeLab } from '../tokens';
 import { LISTING_FILE_TYPES } from './core';
-import { addGraphCommands, nodeUnderMenu } from './graphcommands';
+import { showShortcuts } from '../views/shortcuts';
+import {
+  addGraphCommands,
+  graphCommandIds,
+  nodeUnderMenu
+} from './graphcommands';
 
 /** The name of the pipeline editor's widget factory. */
 export const PIPELINE_FACTORY = 'ForgeLab Pipeline Editor';
@@ -139,6 +144,14 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       );
       // Run opens the live view of the new execution (when the executions plugin is there).
       widget.executionStarted.connect((_, id) => void executions?.open(id));
+      const edits = graphCommandIds('pipeline');
+      showShortcuts(widget.toolbar, app.commands, {
+        run: PipelineCommandIDs.run,
+        undo: edits.undo,
+        redo: edits.redo,
+        fit: PipelineCommandIDs.fit,
+        arrange: PipelineCommandIDs.arrange
+      });
       void tracker.add(widget);
     });
     if (restorer) {
