@@ -72,7 +72,7 @@ test('variables, their graph, jump to a cell and reify into the pipeline editor'
 
   // The node of `a = 2` selects the first cell.
   const first = nodes.filter({ hasText: 'a = 2' });
-  await first.locator('rect').first().click();
+  await first.locator('.jp-ForgeLab-GraphView-title').click();
   await expect(
     page.locator(
       '.jp-NotebookPanel .jp-Cell.jp-mod-active .jp-InputArea-editor'
