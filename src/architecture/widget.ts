@@ -58,14 +58,14 @@ export class ArchitectureDocumentWidget extends DocumentWidget<
       );
     add(
       'undo',
-      'Undo (Ctrl+Z)',
+      'Undo the last edit',
       () => this.content.model.undo(),
       undefined,
       undoIcon
     );
     add(
       'redo',
-      'Redo (Ctrl+Shift+Z)',
+      'Redo the last undone edit',
       () => this.content.model.redo(),
       undefined,
       redoIcon

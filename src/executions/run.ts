@@ -21,6 +21,8 @@ export interface IRunFlowOptions {
   pipeline: Pipeline | null;
   /** The pipeline file's path, to group executions by pipeline. */
   path: string | null;
+  /** What a partial run reuses ("reusing 2 results from …"), said in the dialog and notice. */
+  note?: string;
 }
 
 /**
@@ -30,7 +32,12 @@ export interface IRunFlowOptions {
 export async function runWithDialog(
   options: IRunFlowOptions
 ): Promise<string | null> {
-  const target = await chooseRunTarget(options.api.adapters, options.defaults);
+  const note = options.note ?? '';
+  const target = await chooseRunTarget(
+    options.api.adapters,
+    options.defaults,
+    note
+  );
   if (!target) {
     return null;
   }
@@ -41,7 +48,7 @@ export async function runWithDialog(
       ...target
     });
     Notification.success(
-      `${executionTabTitle(execution)} started on ${target.compute}.`,
+      `${executionTabTitle(execution)} started on ${target.compute}${note ? `, ${note}` : ''}.`,
       { autoClose: 5000 }
     );
     return execution.id;

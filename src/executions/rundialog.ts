@@ -16,11 +16,12 @@ import {
 
 /**
  * Ask which adapters to run with; resolves to `null` when the user cancels or none can run.
- * Enter runs with the preselected adapters.
+ * Enter runs with the preselected adapters. `note` (what a partial run reuses) goes in the title.
  */
 export async function chooseRunTarget(
   adapters: AdaptersClient,
-  settings: IRunTarget
+  settings: IRunTarget,
+  note = ''
 ): Promise<IRunTarget | null> {
   // The dialog opens at once; the server's list (which imports the adapters' libraries the
   // first time) replaces the settings' defaults when it arrives.
@@ -67,7 +68,7 @@ export async function chooseRunTarget(
     }
   );
   const result = await showDialog({
-    title: 'Run Pipeline',
+    title: note ? `Run Pipeline, ${note}` : 'Run Pipeline',
     body,
     buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Run' })],
     focusNodeSelector: 'select[name="compute"]'

@@ -13,21 +13,37 @@ import {
   IViewNode
 } from './types';
 
+/**
+ * The port rows inside a node: one per input/output pair when ports sit on the sides, none
+ * when edges flow top to bottom (ports on the top and bottom edges).
+ */
+export function portRows(
+  node: IViewNode,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): number {
+  return m.flow === 'TB'
+    ? 0
+    : Math.max(node.inputs.length, node.outputs.length, 1);
+}
+
 /** The height of a node: title, port rows and detail lines. */
 export function nodeHeight(
   node: IViewNode,
   m: IGraphViewMetrics = DEFAULT_METRICS
 ): number {
-  const rows = Math.max(node.inputs.length, node.outputs.length, 1);
   return (
     m.headerHeight +
-    rows * m.portRow +
+    portRows(node, m) * m.portRow +
     (node.details?.length ?? 0) * m.detailRow +
     8
   );
 }
 
-/** The anchor of a port relative to its node's top-left corner. */
+/**
+ * The anchor of a port relative to its node's top-left corner: on the left (inputs) and right
+ * (outputs) sides in port rows, or, for a top-to-bottom flow, spread along the top (inputs) and
+ * bottom (outputs) edges.
+ */
 export function portOffset(
   node: IViewNode,
   direction: 'in' | 'out',
@@ -39,14 +55,31 @@ export function portOffset(
   if (index < 0) {
     return null;
   }
+  if (m.flow === 'TB') {
+    return {
+      x: Math.round((m.nodeWidth * (index + 1)) / (ports.length + 1)),
+      y: direction === 'in' ? 0 : nodeHeight(node, m)
+    };
+  }
   return {
     x: direction === 'in' ? 0 : m.nodeWidth,
     y: m.headerHeight + index * m.portRow + m.portRow / 2
   };
 }
 
-/** A horizontal S-curve from an output anchor to an input anchor. */
-export function edgePath(from: IPoint, to: IPoint): string {
+/**
+ * An S-curve from an output anchor to an input anchor: leaving rightwards and entering from
+ * the left, or, for a top-to-bottom flow, leaving downwards and entering from above.
+ */
+export function edgePath(
+  from: IPoint,
+  to: IPoint,
+  flow: LayoutDirection = 'LR'
+): string {
+  if (flow === 'TB') {
+    const dy = Math.max(30, Math.abs(to.y - from.y) / 2);
+    return `M${from.x},${from.y}C${from.x},${from.y + dy} ${to.x},${to.y - dy} ${to.x},${to.y}`;
+  }
   const dx = Math.max(30, Math.abs(to.x - from.x) / 2);
   return `M${from.x},${from.y}C${from.x + dx},${from.y} ${to.x - dx},${to.y} ${to.x},${to.y}`;
 }

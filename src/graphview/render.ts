@@ -4,8 +4,9 @@
  */
 import * as d3 from 'd3';
 
-import { nodeHeight } from './geometry';
+import { nodeHeight, portOffset, portRows } from './geometry';
 import { CanvasState } from './state';
+import { fitText } from './textfit';
 import { IGraphViewMetrics, IPoint, IViewEdge, IViewNode } from './types';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -163,9 +164,12 @@ function svg<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
-function clip(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max - 1) + '…' : text;
-}
+const TITLE = 'jp-ForgeLab-GraphView-title';
+const SUBTITLE = 'jp-ForgeLab-GraphView-subtitle';
+const DETAIL = 'jp-ForgeLab-GraphView-detail';
+/** The 10 px texts, by an average character width where nothing can measure them. */
+const SMALL = { fallbackPx: 6 };
+const PORT = { port: true, fallbackPx: 6 };
 
 /** The most drawings of node contents kept for cloning, per set of metrics. */
 const TEMPLATE_LIMIT = 256;
@@ -241,11 +245,28 @@ function drawContent(
     `jp-ForgeLab-GraphView-node ${d.className ?? ''}${issues.length ? ' jp-mod-issue' : ''}`
   );
   const height = nodeHeight(d, m);
+  // Texts are cut to the node's width; what was cut is whole in the node's tooltip.
+  const actions = d.actions ?? [];
+  const rightmost = actions.length
+    ? m.nodeWidth - (issues.length ? 36 : 14) - (actions.length - 1) * 20 - 8
+    : m.nodeWidth - (issues.length ? 22 : 0);
+  const title = fitText(d.title, TITLE, rightmost - 14);
+  const subtitle =
+    d.subtitle && fitText(d.subtitle, SUBTITLE, m.nodeWidth - 18, SMALL);
+  const details = (d.details ?? []).map(line =>
+    fitText(line, DETAIL, m.nodeWidth - 18, SMALL)
+  );
   svg(
     el,
     'title',
     {},
-    [d.title, ...issues.map(i => `⚠ ${i}`), ...(d.notes ?? [])].join('\n')
+    [
+      d.title,
+      ...(subtitle !== d.subtitle ? [d.subtitle] : []),
+      ...(d.details ?? []).filter((line, i) => details[i] !== line),
+      ...issues.map(i => `⚠ ${i}`),
+      ...(d.notes ?? [])
+    ].join('\n')
   );
   svg(el, 'rect', {
     class: 'jp-ForgeLab-GraphView-body',
@@ -253,19 +274,9 @@ function drawContent(
     height,
     rx: 6
   });
-  svg(
-    el,
-    'text',
-    { class: 'jp-ForgeLab-GraphView-title', x: 10, y: 16 },
-    clip(d.title, 24)
-  );
-  if (d.subtitle) {
-    svg(
-      el,
-      'text',
-      { class: 'jp-ForgeLab-GraphView-subtitle', x: 10, y: 30 },
-      clip(d.subtitle, 28)
-    );
+  svg(el, 'text', { class: TITLE, x: 10, y: 16 }, title);
+  if (subtitle) {
+    svg(el, 'text', { class: SUBTITLE, x: 10, y: 30 }, subtitle);
   }
   if (issues.length) {
     const badge = svg(el, 'g', {
@@ -280,7 +291,7 @@ function drawContent(
       String(issues.length)
     );
   }
-  (d.actions ?? []).forEach((action, i) => {
+  actions.forEach((action, i) => {
     const button = svg(el, 'g', {
       class: 'jp-ForgeLab-GraphView-action',
       'data-action': action.id,
@@ -297,14 +308,17 @@ function drawContent(
     type: string | undefined,
     i: number
   ) => {
-    const y = m.headerHeight + i * m.portRow + m.portRow / 2;
+    const at = portOffset(d, direction, name, m)!;
     const g = svg(el, 'g', {
       class: `jp-ForgeLab-GraphView-port jp-mod-${direction}`,
       'data-port': name,
-      transform: `translate(${direction === 'in' ? 0 : m.nodeWidth},${y})`
+      transform: translate(at)
     });
     svg(g, 'title', {}, `${name}${type && type !== 'any' ? `: ${type}` : ''}`);
     svg(g, 'circle', { r: 5 });
+    if (m.flow === 'TB') {
+      return; // on the top or bottom edge: named in the tooltip only
+    }
     svg(
       g,
       'text',
@@ -313,22 +327,30 @@ function drawContent(
         y: 4,
         'text-anchor': direction === 'in' ? 'start' : 'end'
       },
-      clip(name, 14)
+      // A row with an input and an output shares the width between their labels.
+      fitText(
+        name,
+        '',
+        (i < d.inputs.length && i < d.outputs.length
+          ? m.nodeWidth / 2
+          : m.nodeWidth) - 22,
+        PORT
+      )
     );
   };
   d.inputs.forEach((p, i) => portGroup('in', p.name, p.type, i));
   d.outputs.forEach((p, i) => portGroup('out', p.name, p.type, i));
-  const rows = Math.max(d.inputs.length, d.outputs.length, 1);
-  (d.details ?? []).forEach((line, i) =>
+  const rows = portRows(d, m);
+  details.forEach((line, i) =>
     svg(
       el,
       'text',
       {
-        class: 'jp-ForgeLab-GraphView-detail',
+        class: DETAIL,
         x: 10,
         y: m.headerHeight + rows * m.portRow + i * m.detailRow + 10
       },
-      clip(line, 30)
+      line
     )
   );
 }

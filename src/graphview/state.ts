@@ -47,6 +47,6 @@ export class CanvasState {
   readonly edgePath = (d: IViewEdge): string => {
     const from = this.anchor(d.source, 'out');
     const to = this.anchor(d.target, 'in');
-    return from && to ? edgePath(from, to) : '';
+    return from && to ? edgePath(from, to, this.metrics.flow) : '';
   };
 }

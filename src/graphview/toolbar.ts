@@ -17,7 +17,7 @@ export function createFitButton(
   return new ToolbarButton({
     className: FIT_BUTTON_CLASS,
     label: 'Fit',
-    tooltip: `Show the whole ${what} (F)`,
+    tooltip: `Show the whole ${what}`,
     onClick: () => view.fit()
   });
 }

@@ -130,6 +130,11 @@ export interface IGraphViewMetrics {
   rankGap: number;
   /** Vertical gap between nodes of one rank. */
   nodeGap: number;
+  /**
+   * Which way edges flow: left to right (ports on the nodes' sides, the default) or top to
+   * bottom (inputs on the top edge, outputs on the bottom edge, named in their tooltips).
+   */
+  flow?: 'LR' | 'TB';
 }
 
 /** The default sizes. */

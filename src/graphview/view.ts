@@ -54,7 +54,7 @@ export class GraphView extends Widget {
     this._direction = options.layout ?? 'LR';
     this._relayoutOverlaps = options.relayoutOverlaps ?? false;
     this._refitOnWiden = options.refitOnWiden ?? false;
-    const m = { ...DEFAULT_METRICS, ...options.metrics };
+    const m = { ...DEFAULT_METRICS, flow: this._direction, ...options.metrics };
 
     const svg = d3
       .select(this.node)

@@ -63,7 +63,11 @@ export class Wiring {
       .style('display', null)
       .attr(
         'd',
-        edgePath(from, this._state.pointer(event.sourceEvent as MouseEvent))
+        edgePath(
+          from,
+          this._state.pointer(event.sourceEvent as MouseEvent),
+          this._state.metrics.flow
+        )
       );
   }
 
@@ -94,7 +98,7 @@ export class Wiring {
     } else {
       this._host.hideMessage();
     }
-    this._wire.attr('d', edgePath(this._from, to));
+    this._wire.attr('d', edgePath(this._from, to, this._state.metrics.flow));
   }
 
   private _onEnd(event: d3.D3DragEvent<SVGGElement, unknown, unknown>): void {

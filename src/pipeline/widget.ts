@@ -88,14 +88,14 @@ export class PipelineDocumentWidget extends DocumentWidget<
     button(
       'undo',
       'Undo',
-      'Undo (Ctrl+Z)',
+      'Undo the last edit',
       () => this.content.model.undo(),
       undoIcon
     );
     button(
       'redo',
       'Redo',
-      'Redo (Ctrl+Shift+Z)',
+      'Redo the last undone edit',
       () => this.content.model.redo(),
       redoIcon
     );
@@ -116,10 +116,10 @@ export class PipelineDocumentWidget extends DocumentWidget<
   /**
    * Ask which compute and storage adapters to use (the settings' defaults preselected), then
    * submit the pipeline (with unsaved edits), or `pipeline` (a part of it, "Run from here");
-   * says readably why when the server refuses.
-   * Resolves to the new execution's id, or `null`.
+   * says readably why when the server refuses. `note` (what a part reuses) is added to the
+   * dialog and the notification. Resolves to the new execution's id, or `null`.
    */
-  async run(pipeline?: Pipeline): Promise<string | null> {
+  async run(pipeline?: Pipeline, note = ''): Promise<string | null> {
     const settings = this._forgelab.settings;
     const id = await runWithDialog({
       api: this._forgelab.api,
@@ -128,7 +128,8 @@ export class PipelineDocumentWidget extends DocumentWidget<
         storage: settings.defaultStorage
       },
       pipeline: pipeline ?? this.content.model.toPipeline(),
-      path: this.context.path
+      path: this.context.path,
+      note
     });
     if (id !== null) {
       this._executionStarted.emit(id);

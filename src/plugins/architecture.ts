@@ -46,7 +46,8 @@ import {
   rememberContextMenuTargets,
   underContextMenu
 } from '../views/contextmenu';
-import { addGraphCommands } from './graphcommands';
+import { showShortcuts } from '../views/shortcuts';
+import { addGraphCommands, graphCommandIds } from './graphcommands';
 
 /** The name of the architecture editor's widget factory. */
 export const ARCHITECTURE_FACTORY = 'ForgeLab Architecture Editor';
@@ -130,6 +131,13 @@ export const architecturePlugin: JupyterFrontEndPlugin<void> = {
     factory.widgetCreated.connect((_, widget) => {
       widget.title.icon = architectureIcon;
       widget.context.pathChanged.connect(() => void tracker.save(widget));
+      const edits = graphCommandIds('architecture');
+      showShortcuts(widget.toolbar, app.commands, {
+        undo: edits.undo,
+        redo: edits.redo,
+        fit: ArchitectureCommandIDs.fit,
+        arrange: ArchitectureCommandIDs.arrange
+      });
       void tracker.add(widget);
     });
     if (restorer) {

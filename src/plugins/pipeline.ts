@@ -16,6 +16,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 
+import { reuseResults, reuseSummary } from '../executions/reuse';
 import { dump } from '../formats';
 import { pipelineIcon } from '../icons';
 import {
@@ -33,7 +34,12 @@ import {
 } from '../pipeline';
 import { IExecutionOpener, IForgeLab } from '../tokens';
 import { LISTING_FILE_TYPES } from './core';
-import { addGraphCommands, nodeUnderMenu } from './graphcommands';
+import { showShortcuts } from '../views/shortcuts';
+import {
+  addGraphCommands,
+  graphCommandIds,
+  nodeUnderMenu
+} from './graphcommands';
 
 /** The name of the pipeline editor's widget factory. */
 export const PIPELINE_FACTORY = 'ForgeLab Pipeline Editor';
@@ -138,6 +144,14 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       );
       // Run opens the live view of the new execution (when the executions plugin is there).
       widget.executionStarted.connect((_, id) => void executions?.open(id));
+      const edits = graphCommandIds('pipeline');
+      showShortcuts(widget.toolbar, app.commands, {
+        run: PipelineCommandIDs.run,
+        undo: edits.undo,
+        redo: edits.redo,
+        fit: PipelineCommandIDs.fit,
+        arrange: PipelineCommandIDs.arrange
+      });
       void tracker.add(widget);
     });
     if (restorer) {
@@ -230,14 +244,22 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(PipelineCommandIDs.runFromHere, {
       label: 'Run from Here…',
       caption:
-        'Run this node, everything downstream of it and what feeds those (args: node)',
+        'Run this node and everything downstream of it, reusing the upstream results of an earlier run that are still valid (args: node)',
       isEnabled,
-      execute: args => {
+      execute: async args => {
         const widget = current();
+        const node = nodeId(args);
         const sub =
-          widget &&
-          pipelineFrom(widget.content.model.toPipeline(), nodeId(args));
-        return sub ? widget.run(sub) : null;
+          widget && pipelineFrom(widget.content.model.toPipeline(), node);
+        if (!widget || !sub) {
+          return null;
+        }
+        // Upstream results an earlier run of this file left, unchanged since, are reused.
+        const earlier = await forgelab.api.executions
+          .list({ pipeline: widget.context.path })
+          .catch(() => []);
+        const plan = reuseResults(sub, node, earlier);
+        return widget.run(plan.pipeline, reuseSummary(plan));
       }
     });
     addGraphCommands(app, {

@@ -277,13 +277,13 @@ export function staleVariables(
 
 /** `[3] first line of the code` (or `widget …` for a widget edit). */
 export function recordTitle(record: ImplicitOperation): string {
+  // Whole: the graph cuts it to the node's width and keeps it whole in the tooltip.
   const line = firstCodeLine(record.code ?? '');
-  const short = line.length > 40 ? `${line.slice(0, 39)}…` : line;
   if (record.kind === 'widget') {
-    return `widget: ${short}`;
+    return `widget: ${line}`;
   }
   const count = record.executionCount;
-  return `[${count ?? ' '}] ${short}`;
+  return `[${count ?? ' '}] ${line}`;
 }
 
 /**

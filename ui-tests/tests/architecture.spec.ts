@@ -198,3 +198,75 @@ test.describe('Architecture code', () => {
     ).toContainText('model.summary()');
   });
 });
+
+test.describe('Architecture layout', () => {
+  test('edges leave a layer at its bottom and enter the next at its top', async ({
+    page,
+    tmpPath
+  }) => {
+    const file = `${tmpPath}/redshift.arch.json`;
+    await page.contents.uploadContent(
+      fs.readFileSync(
+        path.resolve(__dirname, '../../examples/redshift.arch.json'),
+        'utf8'
+      ),
+      'text',
+      file
+    );
+    await page.evaluate(
+      p =>
+        (window as any).jupyterapp.commands.execute('docmanager:open', {
+          path: p,
+          factory: 'ForgeLab Architecture Editor'
+        }),
+      file
+    );
+    const editor = page.locator('.jp-ForgeLab-ArchitectureDocument');
+    const edges = editor.locator('g.jp-ForgeLab-GraphView-edge');
+    await expect(edges).not.toHaveCount(0, { timeout: 60000 });
+    // Each edge's ends on screen against its layers' boxes: where it starts (bottom edge of
+    // the source, heading down) and where it ends (top edge of the target, coming down).
+    const wrong = await edges.evaluateAll(all =>
+      all.flatMap(g => {
+        const edge = (g as any).__data__;
+        const path = g.querySelector<SVGPathElement>(
+          'path.jp-ForgeLab-GraphView-edgeLine'
+        )!;
+        const box = (id: string) =>
+          g
+            .closest('svg')!
+            .querySelector(
+              `g.jp-ForgeLab-GraphView-node[data-id="${id}"] rect.jp-ForgeLab-GraphView-body`
+            )!
+            .getBoundingClientRect();
+        const ctm = path.getScreenCTM()!;
+        const at = (length: number) =>
+          new DOMPoint(
+            path.getPointAtLength(length).x,
+            path.getPointAtLength(length).y
+          ).matrixTransform(ctm);
+        const total = path.getTotalLength();
+        const [start, next, before, end] = [
+          at(0),
+          at(4),
+          at(total - 4),
+          at(total)
+        ];
+        const from = box(edge.source.node);
+        const to = box(edge.target.node);
+        const near = (a: number, b: number) => Math.abs(a - b) <= 1;
+        const ok =
+          near(start.y, from.bottom) &&
+          start.x > from.left &&
+          start.x < from.right &&
+          next.y > start.y &&
+          near(end.y, to.top) &&
+          end.x > to.left &&
+          end.x < to.right &&
+          before.y < end.y;
+        return ok ? [] : [`${edge.source.node} → ${edge.target.node}`];
+      })
+    );
+    expect(wrong).toEqual([]);
+  });
+});

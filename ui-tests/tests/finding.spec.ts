@@ -174,6 +174,70 @@ test.describe('Finding things', () => {
     await expect(nodes).toHaveCount(2);
   });
 
+  test('Toolbar tooltips name the keys the user configured and follow their changes', async ({
+    page
+  }) => {
+    await pipelineWithInput(page);
+    const toolbar = page.locator(
+      '.jp-ForgeLab-PipelineDocument:visible > .jp-Toolbar'
+    );
+    const tip = (item: string) =>
+      toolbar.locator(`[data-jp-item-name="${item}"] [title]`).first();
+    await expect(tip('fit')).toHaveAttribute(
+      'title',
+      'Show the whole pipeline (F)'
+    );
+    await expect(tip('undo')).toHaveAttribute(
+      'title',
+      'Undo the last edit (Ctrl+Z)'
+    );
+    await expect(tip('redo')).toHaveAttribute(
+      'title',
+      'Redo the last undone edit (Ctrl+Shift+Z, Ctrl+Y)'
+    );
+    await expect(tip('run')).toHaveAttribute('title', /\(Shift\+Enter\)$/);
+
+    // The user moves Fit to Shift+F in the shortcut settings: the tooltip follows.
+    const selector = '.jp-ForgeLab-PipelineEditor .jp-ForgeLab-GraphView:focus';
+    await page.evaluate(async selector => {
+      const registry = await (window as any).galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings'
+      );
+      await registry.set(
+        '@jupyterlab/shortcuts-extension:shortcuts',
+        'shortcuts',
+        [
+          {
+            command: 'forgelab:fit-pipeline',
+            keys: ['F'],
+            selector,
+            disabled: true
+          },
+          { command: 'forgelab:fit-pipeline', keys: ['Shift F'], selector }
+        ]
+      );
+    }, selector);
+    await expect(tip('fit')).toHaveAttribute(
+      'title',
+      'Show the whole pipeline (Shift+F)'
+    );
+    // And back.
+    await page.evaluate(async () => {
+      const registry = await (window as any).galata.getPlugin(
+        '@jupyterlab/apputils-extension:settings'
+      );
+      await registry.set(
+        '@jupyterlab/shortcuts-extension:shortcuts',
+        'shortcuts',
+        []
+      );
+    });
+    await expect(tip('fit')).toHaveAttribute(
+      'title',
+      'Show the whole pipeline (F)'
+    );
+  });
+
   test("A node's and a pipeline file's context menus", async ({
     page,
     tmpPath

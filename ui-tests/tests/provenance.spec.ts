@@ -72,7 +72,7 @@ test('variables, their graph, jump to a cell and reify into the pipeline editor'
 
   // The node of `a = 2` selects the first cell.
   const first = nodes.filter({ hasText: 'a = 2' });
-  await first.locator('rect').first().click();
+  await first.locator('.jp-ForgeLab-GraphView-title').click();
   await expect(
     page.locator(
       '.jp-NotebookPanel .jp-Cell.jp-mod-active .jp-InputArea-editor'
@@ -223,6 +223,21 @@ test("an artifact's Provenance button shows its graph, and it reifies", async ({
       hasText: 'scaled.pipeline.json'
     })
   ).toBeVisible({ timeout: 30000 });
+
+  // The artifact's graph again, then the notebook gets the focus: the graph makes way for the
+  // empty state, since the panel follows the notebook (its variables are listed above).
+  await artifact.locator('button', { hasText: 'Provenance' }).click();
+  await expect(panel.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(2);
+  await page
+    .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'art.ipynb' })
+    .click();
+  await expect(panel.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(0);
+  await expect(
+    panel.locator('.jp-ForgeLab-ProvenancePanel-subjectName')
+  ).not.toContainText('artifact');
+  await expect(
+    panel.locator('.jp-ForgeLab-ProvenancePanel-variable[data-name="total"]')
+  ).toBeVisible();
 });
 
 test("a cell output's context menu shows its graph and reifies it", async ({
@@ -356,4 +371,48 @@ test('Verify a reified variable, then see it go stale when an input changes', as
     })
     .click();
   await page.screenshot({ path: 'test-results/forgelab-verify-dark.png' });
+});
+
+test('a long variable name is cut to its node with the whole name in the tooltip', async ({
+  page
+}) => {
+  const name = 'normalised_training_features_after_outlier_removal_version_2';
+  expect(name).toHaveLength(60);
+  await openNotebook(page, 'long.ipynb');
+  await runCells(page, ['base = 3', `${name} = base * 4`]);
+  const panel = await showPanel(page);
+  await panel
+    .locator(`.jp-ForgeLab-ProvenancePanel-variable[data-name="${name}"]`)
+    .click();
+  const nodes = panel.locator('g.jp-ForgeLab-GraphView-node');
+  await expect(nodes).toHaveCount(2);
+  // Every text of a node (title, subtitle, details, port labels) stays inside its box.
+  const outside = await nodes.evaluateAll(all =>
+    all.flatMap(node => {
+      const box = node
+        .querySelector('rect.jp-ForgeLab-GraphView-body')!
+        .getBoundingClientRect();
+      return [...node.querySelectorAll('text')]
+        .filter(text => {
+          const r = text.getBoundingClientRect();
+          return (
+            r.width > 0 &&
+            (r.left < box.left - 0.5 ||
+              r.right > box.right + 0.5 ||
+              r.top < box.top - 0.5 ||
+              r.bottom > box.bottom + 0.5)
+          );
+        })
+        .map(text => text.textContent);
+    })
+  );
+  expect(outside).toEqual([]);
+  // The cut title ends in an ellipsis; the node's tooltip has the whole name.
+  const producer = nodes.filter({ hasText: `${name} = base * 4` });
+  await expect(producer.locator('.jp-ForgeLab-GraphView-title')).toHaveText(
+    /…$/
+  );
+  await expect(producer.locator(':scope > title')).toContainText(
+    `${name} = base * 4`
+  );
 });

@@ -55,6 +55,26 @@ describe('graph view geometry', () => {
     );
   });
 
+  it('anchors inputs on the top edge and outputs on the bottom for a top-to-bottom flow', () => {
+    const m = { ...DEFAULT_METRICS, flow: 'TB' as const };
+    const a = node('a', { details: ['a = 1'] });
+    // No port rows inside: the ports sit on the edges.
+    const height = m.headerHeight + m.detailRow + 8;
+    expect(nodeHeight(a, m)).toBe(height);
+    expect(portOffset(a, 'in', 'x', m)).toEqual({ x: m.nodeWidth / 2, y: 0 });
+    expect(portOffset(a, 'out', 'y', m)).toEqual({
+      x: Math.round(m.nodeWidth / 3),
+      y: height
+    });
+    expect(portOffset(a, 'out', 'z', m)).toEqual({
+      x: Math.round((2 * m.nodeWidth) / 3),
+      y: height
+    });
+    expect(edgePath({ x: 0, y: 0 }, { x: 10, y: 100 }, 'TB')).toBe(
+      'M0,0C0,50 10,50 10,100'
+    );
+  });
+
   it.each([100, 1000])(
     'lays out a tree of %i nodes left to right, children right of parents',
     n => {
