@@ -123,14 +123,17 @@ def import_line(definition: Definition, line: str) -> str:
     return line if definition.alias == definition.function else f"{line} as {definition.alias}"
 
 
-def write_folder(doc: Mapping[str, Any], base: Path, folder: Path) -> Path:
-    """Write the standalone folder of pipeline ``doc`` (files relative to ``base``)."""
+def write_folder(
+    doc: Mapping[str, Any], base: Path, folder: Path, root: Path | None = None
+) -> Path:
+    """Write the standalone folder of pipeline ``doc`` (files relative to ``base``; with
+    ``root``, only files inside it)."""
     copied: set[str] = set()
 
     def copy_file(path: Path, kind: str) -> str:
         return f"str(HERE / {_copy(path, folder / kind, copied)!r})"
 
-    plan = program(doc, base, copy_file, MAIN_NAMES)
+    plan = program(doc, base, copy_file, MAIN_NAMES, root)
     operations = folder / "operations"
     operations.mkdir(parents=True, exist_ok=True)
     imports: list[str] = []
@@ -154,8 +157,11 @@ def write_folder(doc: Mapping[str, Any], base: Path, folder: Path) -> Path:
     return folder
 
 
-def export(pipeline_file: str | Path, destination: str | Path) -> Path:
+def export(
+    pipeline_file: str | Path, destination: str | Path, root: str | Path | None = None
+) -> Path:
     """Export the pipeline file to ``destination``: a new folder, or a zip when it ends in .zip.
+    With ``root`` (the server's Jupyter root) every file it copies must lie inside it.
 
     Raises :class:`ExportError` (or :class:`~forgelab.executions.pipeline.PipelineError`) with
     the reason when the pipeline cannot run or names something that is not a local file.
@@ -167,14 +173,19 @@ def export(pipeline_file: str | Path, destination: str | Path) -> Path:
         raise ExportError(f"cannot read {source}: {error}") from None
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportError(f"{target} already exists: choose a new folder or zip name")
-    if target.suffix != ".zip":
-        return write_folder(doc, source.parent, target)
+    confine = Path(root) if root is not None else None
+    # Written aside first, so a refusal half-way (a missing file) leaves nothing behind.
     with tempfile.TemporaryDirectory() as scratch:
-        folder = write_folder(doc, source.parent, Path(scratch) / target.stem)
-        archive = shutil.make_archive(
-            str(target.with_suffix("")), "zip", folder.parent, folder.name
-        )
-    return Path(archive)
+        folder = write_folder(doc, source.parent, Path(scratch) / target.stem, confine)
+        if target.suffix == ".zip":
+            archive = shutil.make_archive(
+                str(target.with_suffix("")), "zip", folder.parent, folder.name
+            )
+            return Path(archive)
+        if target.is_dir():
+            target.rmdir()  # empty, checked above
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.move(folder, target))
 
 
 def pipeline_stem(pipeline_file: str | Path) -> str:

@@ -31,8 +31,9 @@ def _definition(definition: Definition) -> str:
     return code
 
 
-def pipeline_cells(doc: Mapping[str, Any], base: Path) -> list[str]:
-    """The code cells of pipeline ``doc`` for a notebook in folder ``base`` (the pipeline's).
+def pipeline_cells(doc: Mapping[str, Any], base: Path, root: Path | None = None) -> list[str]:
+    """The code cells of pipeline ``doc`` for a notebook in folder ``base`` (the pipeline's);
+    with ``root``, its files must lie inside it.
 
     Raises what :func:`~forgelab.executions.program.program` raises for a pipeline that cannot
     be exported.
@@ -44,7 +45,7 @@ def pipeline_cells(doc: Mapping[str, Any], base: Path) -> list[str]:
         except ValueError:  # another drive
             return repr(str(path))
 
-    plan = program(doc, base, in_place, NOTEBOOK_NAMES)
+    plan = program(doc, base, in_place, NOTEBOOK_NAMES, root)
     modules = [d for d in plan.definitions if d.module]
     inline = [d for d in plan.definitions if not d.module]
     first = [f"# Pipeline {plan.name}: each cell below runs one node, in dependency order."]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..paths import PathError, tree_inside_root
 from . import graph
 from . import pipeline as pipelines
 from .running import _attribute_values
@@ -110,14 +111,23 @@ def identifier(candidates: Iterable[str], taken: set[str]) -> str:
     return name
 
 
-def local_file(base: Path, value: Any, what: str) -> Path:
-    """The local file an Input or a reference names (relative to ``base``), which must exist."""
+def local_file(base: Path, value: Any, what: str, root: Path | None = None) -> Path:
+    """The local file an Input or a reference names (relative to ``base``), which must exist,
+    and with ``root`` (a server's Jupyter root) lie inside it, as a job's files must."""
     if not isinstance(value, str) or not value or "://" in value or value.startswith("~"):
         raise ExportError(
             f"{what}: {value!r} is not a file next to the pipeline; only files can be exported "
             "(download the artifact and point the Input at the file)"
         )
     path = Path(value) if Path(value).is_absolute() else base / value
+    try:
+        outside = root is not None and tree_inside_root(root, path) is None
+    except PathError as error:
+        raise ExportError(f"{what}: {value[:60]!r}: {error}") from None
+    if outside:
+        raise ExportError(
+            f"{what}: {value} is outside the Jupyter root (links followed): use a file inside it"
+        )
     if not path.exists():
         raise ExportError(f"{what}: {value} does not exist (choose an existing file)")
     return path
@@ -146,13 +156,17 @@ def _call(definition: Definition, args: list[str], ports: list[str], outputs: li
 
 
 def program(
-    doc: Mapping[str, Any], base: Path, file_expression: FileExpression, taken: Iterable[str] = ()
+    doc: Mapping[str, Any],
+    base: Path,
+    file_expression: FileExpression,
+    taken: Iterable[str] = (),
+    root: Path | None = None,
 ) -> Program:
     """Translate pipeline ``doc`` (its files relative to ``base``) into a :class:`Program`.
 
-    Raises :class:`ExportError` for an Input or reference that is not a local file, and
-    :class:`~forgelab.executions.pipeline.PipelineError` for a pipeline that cannot run.
-    ``taken`` are names the caller's own code uses.
+    Raises :class:`ExportError` for an Input or reference that is not a local file (or, with
+    ``root``, one outside it), and :class:`~forgelab.executions.pipeline.PipelineError` for a
+    pipeline that cannot run. ``taken`` are names the caller's own code uses.
     """
     pipelines.validate(doc, check_sources=True)
     nodes = {n["id"]: n for n in doc["nodes"]}
@@ -172,7 +186,7 @@ def program(
         )
         comment = f"# {title}" + ("" if title == node_id else f" ({node_id})")
         if node["kind"] == "input":
-            path = local_file(base, node.get("source"), f"input {title!r}")
+            path = local_file(base, node.get("source"), f"input {title!r}", root)
             variable = identifier([node.get("name") or node_id, node_id], names)
             variables[(node_id, "value")] = variable
             code = f"{variable} = {file_expression(path, 'inputs')}"
@@ -188,7 +202,7 @@ def program(
             key = (feeder["node"], feeder["port"] if upstream["kind"] == "operation" else "value")
             args.append(f"{port}={variables[key]}")
         for name, ref in (node.get("references") or {}).items():
-            path = local_file(base, ref, f"{title}: reference {name!r}")
+            path = local_file(base, ref, f"{title}: reference {name!r}", root)
             args.append(f"{name}={file_expression(path, 'refs')}")
         args += [f"{k}={v!r}" for k, v in _attribute_values(node).items()]
         ports = [p["name"] for p in operation.get("outputs", [])]

@@ -78,7 +78,7 @@ class PipelineExportHandler(ForgeLabHandler):
         else:
             target = default_destination(source, kind)
         loop = asyncio.get_running_loop()
-        written = await loop.run_in_executor(None, export, source, target)
+        written = await loop.run_in_executor(None, export, source, target, root)
         self.write_json({"path": _relative(root, written), "format": kind}, 201)
 
 
@@ -94,8 +94,9 @@ class PipelineNotebookHandler(ForgeLabHandler):
         path = self.get_argument("path", "")
         if not path:
             raise BadRequest("give the pipeline file as ?path=")
-        source = _pipeline_file(Path(self.service.root), path)
+        root = Path(self.service.root)
+        source = _pipeline_file(root, path)
         loop = asyncio.get_running_loop()
         doc = await loop.run_in_executor(None, _read, source)
-        cells = await loop.run_in_executor(None, pipeline_cells, doc, source.parent)
+        cells = await loop.run_in_executor(None, pipeline_cells, doc, source.parent, root)
         self.write_json({"cells": cells, "name": pipeline_stem(source)})

@@ -136,3 +136,4 @@ def test_an_input_that_is_not_a_file_is_refused_with_a_remedy(
     pipeline_file.write_text(json.dumps(doc))
     with pytest.raises(ExportError, match="only files can be exported"):
         export(pipeline_file, tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing half-written

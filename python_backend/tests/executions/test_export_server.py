@@ -91,12 +91,19 @@ async def test_export_refuses_bad_input_with_one_line(
     assert info.value.code == 400 and b"/format" in info.value.response.body
 
     doc = json.loads(words.read_text())
-    doc["nodes"][0]["source"] = "artifact://0a1b2c"
-    words.write_text(json.dumps(doc))
-    for path, body in (("export", {"path": words.name}), ("notebook", None)):
-        params = {"path": words.name} if body is None else {}
-        code, message = await _refused(jp_fetch, "pipelines", path, body=body, params=params)
-        assert code == 400 and "only files can be exported" in message
+    outside = jp_root_dir.parent / "private.txt"
+    outside.write_text("not the user's to export\n")
+    for source, words_said in (
+        ("artifact://0a1b2c", "only files can be exported"),
+        (str(outside), "outside the Jupyter root"),
+        ("../private.txt", "outside the Jupyter root"),
+    ):
+        doc["nodes"][0]["source"] = source
+        words.write_text(json.dumps(doc))
+        for path, body in (("export", {"path": words.name}), ("notebook", None)):
+            params = {"path": words.name} if body is None else {}
+            code, message = await _refused(jp_fetch, "pipelines", path, body=body, params=params)
+            assert code == 400 and words_said in message
     assert not list(jp_root_dir.glob("*export*"))
 
 
