@@ -15,9 +15,16 @@ from typing import Any
 
 from ..executions.program import identifier
 
-HEADER = "# Job {job} of execution {execution}: {name}.\n# Its inputs are loaded from their \
-artifacts as the job loads them; nothing is stored.\nimport json\nfrom pathlib import Path\n\n\
-from forgelab.jobs import runtime\n\n{definition}"
+HEADER = """\
+# Job {job} of execution {execution}: {name}.
+# Its inputs are loaded from their artifacts as the job loads them; nothing is stored.
+import json
+from pathlib import Path
+
+from forgelab.jobs import runtime
+
+{definition}"""
+"""The first cell: what the job is, the runtime, and the operation (imported, or its code)."""
 
 
 def job_cells(job: Mapping[str, Any], directory: Path) -> list[str]:
