@@ -16,6 +16,7 @@ import {
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
+import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { Contents } from '@jupyterlab/services';
 
@@ -35,6 +36,38 @@ import {
   EXPORT_PIPELINE_COMMAND,
   OPEN_PIPELINE_NOTEBOOK_COMMAND
 } from './pipeline';
+
+/** How long a shared document may take to save itself before Export saves it. */
+const AUTOSAVE_WAIT_MS = 5000;
+
+/**
+ * Make the file hold what `context` shows. A shared (collaborative) document saves itself on
+ * the server shortly after each change, and saving it from here as well races that save into
+ * JupyterLab's "File Changed" question (jupyterlab/jupyter-collaboration#312): wait for it
+ * first, and save only a document that stays unsaved.
+ */
+async function saveFirst(context: DocumentRegistry.Context): Promise<void> {
+  const model = context.model;
+  if (model.dirty && model.collaborative) {
+    await new Promise<void>(resolve => {
+      const done = () => {
+        model.stateChanged.disconnect(onChange);
+        clearTimeout(timer);
+        resolve();
+      };
+      const onChange = () => {
+        if (!model.dirty) {
+          done();
+        }
+      };
+      const timer = setTimeout(done, AUTOSAVE_WAIT_MS);
+      model.stateChanged.connect(onChange);
+    });
+  }
+  if (model.dirty) {
+    await context.save();
+  }
+}
 
 /** A pipeline file in the file browser's listing. */
 const PIPELINE_LISTING_ITEM = `.jp-DirListing-item[data-file-type="${LISTING_FILE_TYPES.pipeline}"]`;
@@ -115,7 +148,7 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
         return null;
       }
       if (editor) {
-        await editor.context.save();
+        await saveFirst(editor.context);
       }
       const { format } = result.value;
       const destination = exportDestination(result.value.destination, format);
@@ -175,7 +208,10 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
         if (!path) {
           return null;
         }
-        await unsaved(path)?.context.save();
+        const editor = unsaved(path);
+        if (editor) {
+          await saveFirst(editor.context);
+        }
         let cells: string[];
         try {
           cells = (await api.notebook(path)).cells;

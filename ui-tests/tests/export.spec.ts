@@ -129,10 +129,24 @@ test.describe('Export and Open in Notebook', () => {
       timeout: 60000
     });
 
+    // An unsaved edit: the dialog says it is saved first, so the export is what the editor shows.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.shell.currentWidget.content.model.setAttribute(
+        'plot',
+        'title',
+        'Edited before export'
+      )
+    );
+    await expect(
+      page.locator('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')
+    ).toHaveCount(1);
     await editor.locator('[data-jp-item-name="export"] button').click();
     const dialog = page.locator('.jp-Dialog');
     const destination = dialog.locator('.jp-ForgeLab-ExportDialog-destination');
     await expect(destination).toHaveValue(`${tmpPath}/digits-export.zip`);
+    await expect(
+      dialog.locator('.jp-ForgeLab-ExportDialog-note')
+    ).toContainText('unsaved changes: they are saved first');
     await dialog.getByLabel('Folder').check();
     await expect(destination).toHaveValue(`${tmpPath}/digits-export`);
     await dialog.getByLabel('Zip file').check();
@@ -141,6 +155,11 @@ test.describe('Export and Open in Notebook', () => {
       hasText: `Exported to ${tmpPath}/digits-export.zip`
     });
     await expect(notice).toBeVisible({ timeout: 60000 });
+    await expect(
+      page.locator('.lm-TabBar-tab.jp-mod-dirty', {
+        hasText: 'digits.pipeline.json'
+      })
+    ).toHaveCount(0);
     await notice.getByRole('button', { name: 'Show in File Browser' }).click();
     await expect(listingItem(page, 'digits-export.zip')).toBeVisible();
     expect(await page.contents.fileExists(`${tmpPath}/digits-export.zip`)).toBe(
@@ -159,6 +178,7 @@ test.describe('Export and Open in Notebook', () => {
       "# Load digits (load)\nx, y = _outputs(load_digits(normalize=True), ['x', 'y']).values()"
     );
     expect(cells[3]).toContain("architecture='digits.arch.json'");
+    expect(cells[5]).toContain("title='Edited before export'");
     expect(cells[cells.length - 1]).toBe(
       "outputs = {'model': model, 'accuracy': result, 'loss_plot': plot_result}\noutputs"
     );
