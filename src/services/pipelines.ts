@@ -19,8 +19,6 @@ export interface IPipelineExport {
 export interface INotebookCells {
   /** The source of each code cell. */
   readonly cells: string[];
-  /** The pipeline's name, to name the notebook after (pipeline notebooks only). */
-  readonly name?: string;
 }
 
 /** Exports pipeline files and translates them into notebook cells. */

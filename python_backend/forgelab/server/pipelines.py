@@ -15,7 +15,7 @@ from typing import Any
 import tornado
 
 from ..errors import NotFound
-from ..executions.export import default_destination, export, pipeline_stem
+from ..executions.export import default_destination, export
 from ..executions.notebook import pipeline_cells
 from ..executions.program import ExportError
 from ..paths import inside_root
@@ -85,7 +85,7 @@ class PipelineExportHandler(ForgeLabHandler):
 class PipelineNotebookHandler(ForgeLabHandler):
     """``GET pipelines/notebook?path=P``: the code cells of a notebook that runs the pipeline.
 
-    Answers ``{"cells": [str, ...], "name"}``; the notebook is meant to sit beside the pipeline
+    Answers ``{"cells": [str, ...]}``; the notebook is meant to sit beside the pipeline
     (its Inputs are read in place, relative to the pipeline's folder).
     """
 
@@ -99,4 +99,4 @@ class PipelineNotebookHandler(ForgeLabHandler):
         loop = asyncio.get_running_loop()
         doc = await loop.run_in_executor(None, _read, source)
         cells = await loop.run_in_executor(None, pipeline_cells, doc, source.parent, root)
-        self.write_json({"cells": cells, "name": pipeline_stem(source)})
+        self.write_json({"cells": cells})
