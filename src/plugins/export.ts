@@ -147,8 +147,10 @@ export const exportPlugin: JupyterFrontEndPlugin<void> = {
       if (!result.button.accept || !result.value) {
         return null;
       }
-      if (editor) {
-        await saveFirst(editor.context);
+      // Saved now, with whatever was edited while the dialog was open.
+      const open = docManager?.findWidget(path);
+      if (open) {
+        await saveFirst(open.context);
       }
       const { format } = result.value;
       const destination = exportDestination(result.value.destination, format);
