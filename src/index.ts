@@ -8,6 +8,7 @@ import { adaptersPlugin } from './plugins/adapters';
 import { architecturePlugin } from './plugins/architecture';
 import { corePlugin } from './plugins/core';
 import { executionsPlugin } from './plugins/executions';
+import { exportPlugin } from './plugins/export';
 import { notebookPlugin } from './plugins/notebook';
 import { pipelinePlugin } from './plugins/pipeline';
 import { provenancePlugin } from './plugins/provenance';
@@ -24,6 +25,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   pipelinePlugin,
   architecturePlugin,
   executionsPlugin,
+  exportPlugin,
   provenancePlugin
 ];
 

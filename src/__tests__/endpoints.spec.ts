@@ -8,6 +8,7 @@ const RESOURCES = [
   'events',
   'executions',
   'operations',
+  'pipelines',
   'provenance',
   'status'
 ].join('|');

@@ -5,6 +5,7 @@
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { CodeEditor, CodeEditorWrapper } from '@jupyterlab/codeeditor';
+import { ISignal, Signal } from '@lumino/signaling';
 import { SplitPanel, Widget } from '@lumino/widgets';
 
 import { Execution, Job } from '../formats';
@@ -45,6 +46,11 @@ export function emptyConsoleText(status: Job['status']): string {
   return FINAL_JOB_STATES.has(status)
     ? 'The job printed nothing.'
     : 'No output yet.';
+}
+
+/** Whether a job in `status` may have generated code (it is generated when the job starts). */
+export function jobHasCode(status: Job['status']): boolean {
+  return !['pending', 'queued', 'skipped'].includes(status);
 }
 
 /** One execution, live. */
@@ -173,6 +179,8 @@ export class JobPanel extends Widget {
           <span class="jp-ForgeLab-JobPanel-title"></span>
           <span class="jp-ForgeLab-JobPanel-status"></span>
           <button class="jp-mod-styled jp-ForgeLab-JobPanel-cancel">Cancel job</button>
+          <button class="jp-mod-styled jp-ForgeLab-JobPanel-notebook"
+            title="A notebook of this job's code, its inputs loaded from their artifacts">Open in Notebook</button>
         </div>
         <table class="jp-ForgeLab-JobPanel-info"></table>
         <div class="jp-ForgeLab-JobPanel-error" hidden></div>
@@ -196,6 +204,11 @@ export class JobPanel extends Widget {
           .catch(error => showError('The job could not be cancelled', error));
       }
     });
+    this._q('.jp-ForgeLab-JobPanel-notebook').addEventListener('click', () => {
+      if (this._job) {
+        this._notebookRequested.emit(this._job);
+      }
+    });
     this._q('.jp-ForgeLab-JobPanel-code').addEventListener('toggle', () =>
       this._loadCode()
     );
@@ -212,6 +225,11 @@ export class JobPanel extends Widget {
       }
     });
     this._timer = setInterval(() => this._renderInfo(), 1000);
+  }
+
+  /** Emitted with the shown job when the user asks for its code in a notebook. */
+  get notebookRequested(): ISignal<this, Job> {
+    return this._notebookRequested;
   }
 
   /** The job shown. */
@@ -251,6 +269,9 @@ export class JobPanel extends Widget {
     this.node.dataset.status = job.status;
     (this._q('.jp-ForgeLab-JobPanel-cancel') as HTMLButtonElement).disabled =
       FINAL_JOB_STATES.has(job.status);
+    // A job's code exists once it has started.
+    (this._q('.jp-ForgeLab-JobPanel-notebook') as HTMLButtonElement).disabled =
+      !jobHasCode(job.status);
     this._renderEmptyConsole();
     const error = this._q('.jp-ForgeLab-JobPanel-error');
     error.hidden = !job.error;
@@ -485,6 +506,7 @@ export class JobPanel extends Widget {
   }
 
   private _editors: CodeEditorWrapper[] = [];
+  private _notebookRequested = new Signal<this, Job>(this);
   private _job: Job | undefined;
   private _console: HTMLElement;
   private _renderedLines = 0;

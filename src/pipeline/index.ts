@@ -20,3 +20,5 @@ export * from './sourceopener';
 export * from './opinterface';
 export * from './references';
 export * from './referencepicker';
+export * from './exportchoices';
+export * from './exportdialog';

@@ -14,6 +14,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
+import { PathExt } from '@jupyterlab/coreutils';
 import {
   refreshIcon,
   runIcon,
@@ -39,6 +40,8 @@ import { Execution, Pipeline } from '../formats';
 import { executionsIcon } from '../icons';
 import { ExecutionsClient } from '../services';
 import { IExecutionOpener, IForgeLab } from '../tokens';
+import { openCellsInNotebook } from '../views/notebookcells';
+import { nodeUnderMenu } from './graphcommands';
 
 /** Command ids of the executions plugin. */
 export namespace ExecutionCommandIDs {
@@ -49,7 +52,11 @@ export namespace ExecutionCommandIDs {
   export const rerun = 'forgelab:rerun-execution';
   export const cancel = 'forgelab:cancel-execution';
   export const remove = 'forgelab:delete-execution';
+  export const jobNotebook = 'forgelab:open-job-in-notebook';
 }
+
+/** A job's node in an execution view's graph, where the job's context menu opens. */
+const EXECUTION_NODE = '.jp-ForgeLab-ExecutionView .jp-ForgeLab-GraphView-node';
 
 /** The class of an execution in the sidebar, where its context menu opens. */
 const SIDEBAR_ITEM = 'jp-ForgeLab-ExecutionsSidebar-item';
@@ -122,6 +129,13 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
         widget.title.icon = executionsIcon;
         widget.title.closable = true;
         addToolbar(widget, client, open, app);
+        content.jobPanel.notebookRequested.connect(
+          (_, job) =>
+            void app.commands.execute(ExecutionCommandIDs.jobNotebook, {
+              id,
+              job: job.id
+            })
+        );
         failures.follow(content.model, widget.disposed);
         app.shell.add(widget, 'main');
         await tracker.add(widget);
@@ -144,6 +158,7 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
     );
     sidebar.id = 'forgelab-executions-sidebar';
     addExecutionCommands(app, client, sidebar);
+    addJobNotebookCommand(app, client, tracker);
     sidebar.title.icon = executionsIcon;
     sidebar.title.caption = 'ForgeLab executions';
     app.shell.add(sidebar, 'left', { rank: 650 });
@@ -171,6 +186,59 @@ export const executionsPlugin: JupyterFrontEndPlugin<IExecutionOpener> = {
     };
   }
 };
+
+/**
+ * Open in Notebook for a job (args: `id` and `job`, else the job of the node under the execution
+ * view's context menu): a notebook, beside the pipeline, of the job's code with its inputs loaded
+ * from their artifacts.
+ */
+function addJobNotebookCommand(
+  app: JupyterFrontEnd,
+  client: ExecutionsClient,
+  tracker: WidgetTracker<MainAreaWidget<ExecutionView>>
+): void {
+  const target = (args: Record<string, unknown>) => {
+    if (typeof args.id === 'string' && typeof args.job === 'string') {
+      const execution = tracker.find(w => w.content.model.id === args.id)
+        ?.content.model.execution;
+      return { id: args.id, job: args.job, execution };
+    }
+    const view = tracker.currentWidget?.content;
+    const job = view?.model.jobForNode(nodeUnderMenu(app));
+    return view && job
+      ? { id: view.model.id, job: job.id, execution: view.model.execution }
+      : null;
+  };
+  app.commands.addCommand(ExecutionCommandIDs.jobNotebook, {
+    label: 'Open Job in Notebook',
+    caption:
+      "A notebook of the job's code, its inputs loaded from their artifacts (args: id, job)",
+    execute: async args => {
+      const found = target(args);
+      if (!found) {
+        return null;
+      }
+      let cells: string[];
+      try {
+        cells = (await client.jobNotebook(found.id, found.job)).cells;
+      } catch (error) {
+        await showError('The job cannot open in a notebook', error);
+        return null;
+      }
+      const pipeline = found.execution?.pipelinePath;
+      return openCellsInNotebook(
+        app.commands,
+        pipeline ? PathExt.dirname(pipeline) : '',
+        cells
+      );
+    }
+  });
+  app.contextMenu.addItem({
+    command: ExecutionCommandIDs.jobNotebook,
+    selector: EXECUTION_NODE,
+    rank: 10
+  });
+}
 
 /** Cancel, re-run (all, from failed) and refresh buttons of an execution's view. */
 function addToolbar(

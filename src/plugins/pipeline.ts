@@ -15,6 +15,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { notebookIcon, ToolbarButton } from '@jupyterlab/ui-components';
 
 import { reuseResults, reuseSummary } from '../executions/reuse';
 import { dump } from '../formats';
@@ -57,14 +58,55 @@ export namespace PipelineCommandIDs {
   export const exportFile = 'forgelab:export-pipeline-file';
 }
 
-/** The command that exports a pipeline (the executions plugin adds it, args: `path`). */
+/** The command that exports a pipeline (the export plugin adds it, args: `path`). */
 export const EXPORT_PIPELINE_COMMAND = 'forgelab:export-pipeline';
+
+/** The command that opens a pipeline in a new notebook (the export plugin adds it, args: `path`). */
+export const OPEN_PIPELINE_NOTEBOOK_COMMAND =
+  'forgelab:open-pipeline-in-notebook';
 
 /** A pipeline file in the file browser's listing. */
 const PIPELINE_LISTING_ITEM = `.jp-DirListing-item[data-file-type="${LISTING_FILE_TYPES.pipeline}"]`;
 
 /** A node of a pipeline editor's canvas. */
 const PIPELINE_NODE = '.jp-ForgeLab-PipelineEditor .jp-ForgeLab-GraphView-node';
+
+/** Export and Open in Notebook in an editor's toolbar, acting on its file wherever it moves. */
+function addExportButtons(
+  app: JupyterFrontEnd,
+  widget: PipelineDocumentWidget
+): void {
+  for (const [name, command, label, tooltip, icon] of [
+    [
+      'export',
+      EXPORT_PIPELINE_COMMAND,
+      'Export',
+      'Export the pipeline as a zip or folder that runs with plain Python',
+      undefined
+    ],
+    [
+      'open-in-notebook',
+      OPEN_PIPELINE_NOTEBOOK_COMMAND,
+      'Open in Notebook',
+      'Create a notebook beside the pipeline that runs it, one cell per node',
+      notebookIcon
+    ]
+  ] as const) {
+    widget.toolbar.addItem(
+      name,
+      new ToolbarButton({
+        label: icon ? undefined : label,
+        icon,
+        tooltip,
+        onClick: () => {
+          if (app.commands.hasCommand(command)) {
+            void app.commands.execute(command, { path: widget.context.path });
+          }
+        }
+      })
+    );
+  }
+}
 
 export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
   id: 'forgelab:pipeline-editor',
@@ -152,6 +194,7 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
         fit: PipelineCommandIDs.fit,
         arrange: PipelineCommandIDs.arrange
       });
+      addExportButtons(app, widget);
       void tracker.add(widget);
     });
     if (restorer) {

@@ -6,6 +6,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 
 import { Execution, ExecutionStatus, Pipeline } from '../formats';
 import { EventStream, IExecutionEvent } from './events';
+import { INotebookCells } from './pipelines';
 import { ForgeLabRequestError, ForgeLabServer } from './server';
 
 /** What to run and where. */
@@ -148,6 +149,13 @@ export class ExecutionsClient {
   code(id: string, job: string): Promise<IJobCode> {
     return this.server.request<IJobCode>(
       `executions/${enc(id)}/jobs/${enc(job)}/code`
+    );
+  }
+
+  /** A job's code as notebook cells that load its inputs from their artifacts. */
+  jobNotebook(id: string, job: string): Promise<INotebookCells> {
+    return this.server.request<INotebookCells>(
+      `executions/${enc(id)}/jobs/${enc(job)}/notebook`
     );
   }
 

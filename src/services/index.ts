@@ -6,6 +6,7 @@ import { AdaptersClient } from './adapters';
 import { ArtifactsClient } from './artifacts';
 import { ExecutionsClient } from './executions';
 import { OperationsClient } from './operations';
+import { PipelinesClient } from './pipelines';
 import { ProvenanceClient } from './provenance';
 import { ForgeLabServer } from './server';
 
@@ -14,6 +15,7 @@ export * from './artifacts';
 export * from './events';
 export * from './executions';
 export * from './operations';
+export * from './pipelines';
 export * from './provenance';
 export * from './server';
 
@@ -25,6 +27,7 @@ export class ForgeLabAPI {
     this.artifacts = new ArtifactsClient(server);
     this.executions = new ExecutionsClient(server);
     this.operations = new OperationsClient(server);
+    this.pipelines = new PipelinesClient(server);
     this.provenance = new ProvenanceClient(server);
   }
 
@@ -36,6 +39,8 @@ export class ForgeLabAPI {
   readonly executions: ExecutionsClient;
   /** Operations known to the server. */
   readonly operations: OperationsClient;
+  /** Pipeline files exported, or translated into notebook cells. */
+  readonly pipelines: PipelinesClient;
   /** A notebook's records and reifying them. */
   readonly provenance: ProvenanceClient;
 }

@@ -13,19 +13,20 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import json
-import re
 import shutil
 import sys
 import tempfile
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..jobs.codegen import write_operation
-from . import graph
 from . import pipeline as pipelines
-from .running import _attribute_values
+from .program import OUTPUTS_HELPER, Definition, ExportError, program
+
+__all__ = ["ExportError", "export", "imported_modules", "requirements", "write_folder"]
 
 MAIN_HEADER = '''\
 """Pipeline {name}, exported by ForgeLab.
@@ -44,18 +45,7 @@ sys.path.insert(0, str(HERE / "operations"))
 {imports}
 
 
-def _outputs(value, ports):
-    """Match an operation's return value to its output ports (as a ForgeLab job does)."""
-    if not ports:
-        return {{}}
-    if len(ports) == 1 and not (hasattr(value, "_fields") and tuple(value._fields) == tuple(ports)):
-        return {{ports[0]: value}}
-    if hasattr(value, "_fields"):
-        return {{p: getattr(value, p) for p in ports}}
-    if isinstance(value, dict) and set(ports) <= set(value):
-        return {{p: value[p] for p in ports}}
-    return dict(zip(ports, value, strict=True))
-
+{helper}
 
 def main():
     """Run every operation in dependency order; returns the pipeline's outputs by name."""
@@ -72,21 +62,8 @@ if __name__ == "__main__":
         print(f"{name}: {type(value).__name__} -> outputs/{name}.pickle")
 """
 
-
-class ExportError(ValueError):
-    """A pipeline cannot be exported; the message says why and what to do."""
-
-
-def _identifier(text: str, taken: set[str]) -> str:
-    """A Python identifier made of ``text``, distinct from ``taken`` (which it joins)."""
-    name = re.sub(r"\W", "_", text).strip("_") or "node"
-    if name[0].isdigit() or name in taken:
-        name = f"n_{name}"
-    base, index = name, 2
-    while name in taken:
-        name, index = f"{base}_{index}", index + 1
-    taken.add(name)
-    return name
+MAIN_NAMES = frozenset({"main", "pickle", "sys", "Path", "HERE", "folder", "name", "value"})
+"""Names main.py uses itself, which no generated variable takes."""
 
 
 def _copy(source: Path, folder: Path, taken: set[str]) -> str:
@@ -101,18 +78,6 @@ def _copy(source: Path, folder: Path, taken: set[str]) -> str:
     else:
         shutil.copyfile(source, folder / name)
     return f"{folder.name}/{name}"
-
-
-def _local_file(base: Path, value: Any, what: str) -> Path:
-    if not isinstance(value, str) or not value or "://" in value or value.startswith("~"):
-        raise ExportError(
-            f"{what}: {value!r} is not a file next to the pipeline; only files can be exported "
-            "(download the artifact and point the Input at the file)"
-        )
-    path = Path(value) if Path(value).is_absolute() else base / value
-    if not path.exists():
-        raise ExportError(f"{what}: {value} does not exist (choose an existing file)")
-    return path
 
 
 def imported_modules(code: str) -> set[str]:
@@ -153,68 +118,37 @@ def _module_code(module: str) -> str:
     return Path(spec.origin).read_text(encoding="utf-8")
 
 
-def write_folder(doc: Mapping[str, Any], base: Path, folder: Path) -> Path:
-    """Write the standalone folder of pipeline ``doc`` (files relative to ``base``)."""
-    pipelines.validate(doc, check_sources=True)
-    nodes = {n["id"]: n for n in doc["nodes"]}
-    folder.mkdir(parents=True, exist_ok=True)
-    operations = folder / "operations"
-    operations.mkdir(exist_ok=True)
-    names: set[str] = {"main", "pickle", "sys", "Path", "HERE", "_outputs"}
+def import_line(definition: Definition, line: str) -> str:
+    """``line`` (``from M import f``) binding the function to the definition's alias."""
+    return line if definition.alias == definition.function else f"{line} as {definition.alias}"
+
+
+def write_folder(
+    doc: Mapping[str, Any], base: Path, folder: Path, root: Path | None = None
+) -> Path:
+    """Write the standalone folder of pipeline ``doc`` (files relative to ``base``; with
+    ``root``, only files inside it)."""
     copied: set[str] = set()
+
+    def copy_file(path: Path, kind: str) -> str:
+        return f"str(HERE / {_copy(path, folder / kind, copied)!r})"
+
+    plan = program(doc, base, copy_file, MAIN_NAMES, root)
+    operations = folder / "operations"
+    operations.mkdir(parents=True, exist_ok=True)
     imports: list[str] = []
     modules: set[str] = set()
-    variable: dict[str, str] = {}
-    body: list[str] = []
-    for node_id in pipelines.topological_order(doc):
-        node = nodes.get(node_id)
-        if node is None:
-            continue
-        title = node.get("label") or node.get("name") or node_id
-        if node["kind"] == "input":
-            path = _local_file(base, node.get("source"), f"input {title!r}")
-            relative = _copy(path, folder / "inputs", copied)
-            variable[node_id] = _identifier(node_id, names)
-            body.append(f"    {variable[node_id]} = str(HERE / {relative!r})")
-            continue
-        if node["kind"] != "operation":
-            continue
-        operation = node["operation"]
-        source = operation["source"]
-        module = _identifier(f"op_{node_id}", set(names))
-        line = write_operation(operations, operation, module)
-        function = _identifier(f"{source['function']}_{node_id}", names)
-        imports.append(f"{line} as {function}")
-        if "module" in source:
-            modules.add(source["module"].split(".")[0])
-            modules |= imported_modules(_module_code(source["module"]))
+    for definition in plan.definitions:
+        line = write_operation(operations, definition.operation, f"op_{definition.alias}")
+        imports.append(import_line(definition, line))
+        if definition.module:
+            modules.add(definition.module.split(".")[0])
+            modules |= imported_modules(_module_code(definition.module))
         else:
-            modules |= imported_modules(source["code"])
-        args: list[str] = []
-        for port, feeder in graph.incoming(doc, node_id):
-            upstream = nodes[feeder["node"]]
-            value = variable[feeder["node"]]
-            args.append(
-                f"{port}={value}[{feeder['port']!r}]"
-                if upstream["kind"] == "operation"
-                else f"{port}={value}"
-            )
-        for name, ref in (node.get("references") or {}).items():
-            path = _local_file(base, ref, f"{title}: reference {name!r}")
-            args.append(f"{name}=str(HERE / {_copy(path, folder / 'refs', copied)!r})")
-        args += [f"{k}={v!r}" for k, v in _attribute_values(node).items()]
-        ports = [p["name"] for p in operation.get("outputs", [])]
-        variable[node_id] = _identifier(node_id, names)
-        body.append(f"    # {title}")
-        body.append(f"    {variable[node_id]} = _outputs({function}({', '.join(args)}), {ports!r})")
-    results = []
-    for node in doc["nodes"]:
-        if node["kind"] != "output":
-            continue
-        for _, feeder in graph.incoming(doc, node["id"]):
-            results.append(f"{node['name']!r}: {variable[feeder['node']]}[{feeder['port']!r}]")
-    body.append(f"    return {{{', '.join(results)}}}")
-    main = MAIN_HEADER.format(name=doc.get("name", "pipeline"), imports="\n".join(imports))
+            modules |= imported_modules(definition.code)
+    body = [textwrap.indent(step.code, "    ") for step in plan.steps]
+    body.append(f"    return {plan.results_expression()}")
+    main = MAIN_HEADER.format(name=plan.name, imports="\n".join(imports), helper=OUTPUTS_HELPER)
     (folder / "main.py").write_text(main + "\n".join(body) + "\n" + MAIN_FOOTER, encoding="utf-8")
     own = {p.stem for p in operations.glob("*.py")}
     lines = requirements(modules - own)
@@ -223,8 +157,11 @@ def write_folder(doc: Mapping[str, Any], base: Path, folder: Path) -> Path:
     return folder
 
 
-def export(pipeline_file: str | Path, destination: str | Path) -> Path:
+def export(
+    pipeline_file: str | Path, destination: str | Path, root: str | Path | None = None
+) -> Path:
     """Export the pipeline file to ``destination``: a new folder, or a zip when it ends in .zip.
+    With ``root`` (the server's Jupyter root) every file it copies must lie inside it.
 
     Raises :class:`ExportError` (or :class:`~forgelab.executions.pipeline.PipelineError`) with
     the reason when the pipeline cannot run or names something that is not a local file.
@@ -236,11 +173,37 @@ def export(pipeline_file: str | Path, destination: str | Path) -> Path:
         raise ExportError(f"cannot read {source}: {error}") from None
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportError(f"{target} already exists: choose a new folder or zip name")
-    if target.suffix != ".zip":
-        return write_folder(doc, source.parent, target)
+    confine = Path(root) if root is not None else None
+    # Written aside first, so a refusal half-way (a missing file) leaves nothing behind.
     with tempfile.TemporaryDirectory() as scratch:
-        folder = write_folder(doc, source.parent, Path(scratch) / target.stem)
-        archive = shutil.make_archive(
-            str(target.with_suffix("")), "zip", folder.parent, folder.name
-        )
-    return Path(archive)
+        folder = write_folder(doc, source.parent, Path(scratch) / target.stem, confine)
+        if target.suffix == ".zip":
+            archive = shutil.make_archive(
+                str(target.with_suffix("")), "zip", folder.parent, folder.name
+            )
+            return Path(archive)
+        if target.is_dir():
+            target.rmdir()  # empty, checked above
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.move(folder, target))
+
+
+def pipeline_stem(pipeline_file: str | Path) -> str:
+    """``dir/digits.pipeline.json`` → ``digits``: the name exports and notebooks are named after."""
+    name = Path(pipeline_file).name
+    for suffix in (".pipeline.json", ".json"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def default_destination(pipeline_file: str | Path, kind: str = "zip") -> Path:
+    """``<name>-export.zip`` (or the folder ``<name>-export``) beside the pipeline, numbered
+    ``-1``, ``-2``… past the names already taken, so an export never overwrites."""
+    source = Path(pipeline_file)
+    suffix = ".zip" if kind == "zip" else ""
+    base = f"{pipeline_stem(source)}-export"
+    candidate, index = source.with_name(base + suffix), 1
+    while candidate.exists() or candidate.is_symlink():
+        candidate, index = source.with_name(f"{base}-{index}{suffix}"), index + 1
+    return candidate

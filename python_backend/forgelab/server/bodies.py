@@ -111,6 +111,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "path": _nullable(_PATH),
         },
     },
+    "pipeline-export": {
+        "type": "object",
+        "required": ["path"],
+        "properties": {
+            "path": _PATH,
+            "format": {"enum": ["zip", "folder", None]},
+            "destination": _nullable(_PATH),
+        },
+    },
     "artifact-reify": {
         "type": ["object", "null"],
         "properties": {"path": _nullable(_PATH)},

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import NotFound
 from ..executions import ExecutionError
 from ..executions.pipeline import PipelineError
+from ..executions.program import ExportError
 from ..formats import FormatError
 from ..paths import PathError
 from ..provenance import ReifyError
@@ -51,6 +52,7 @@ ERRORS: tuple[tuple[type[Exception], int, Callable[[Exception], dict[str, Any]]]
     (ReifyError, 400, _reify),
     (PipelineError, 400, _pipeline),
     (ExecutionError, 400, _message),
+    (ExportError, 400, _message),
     (FormatError, 400, _format),
     # The database is down or too new: the server is fine, the service is not available.
     (StoreError, 503, _message),

@@ -12,6 +12,7 @@ import tornado
 
 from ..adapters.storage.base import public_config
 from ..executions import ExecutionError, ExecutionNotFound
+from ..jobs.notebook import job_cells
 from .bodies import event_number
 from .handlers import ForgeLabHandler
 
@@ -121,3 +122,19 @@ class JobCodeHandler(ForgeLabHandler):
                 data["storage"][name] = {**cfg, "config": public_config(cfg.get("config", {}))}
             files["job.json"] = json.dumps(data, indent=2) + "\n"
         self.write_json({"files": files})
+
+
+class JobNotebookHandler(ForgeLabHandler):
+    """``GET executions/{id}/jobs/{job}/notebook``: the job's code as notebook cells
+    ``{"cells": [str, ...]}`` that load its inputs from their artifacts in the user's kernel."""
+
+    @tornado.web.authenticated
+    async def get(self, execution_id: str, job_id: str) -> None:
+        job = self.own_job(execution_id, job_id)
+        descriptor = Path(job.directory or "") / "job.json"
+        if not job.directory or not descriptor.is_file():
+            raise ExecutionNotFound(
+                f"no code for job {job_id}: it has not been generated (status {job.status})"
+            )
+        data = json.loads(descriptor.read_text(encoding="utf-8"))
+        self.write_json({"cells": job_cells(data, Path(job.directory))})

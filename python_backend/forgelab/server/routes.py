@@ -12,9 +12,11 @@ from .executions import (
     JobCancelHandler,
     JobCodeHandler,
     JobEventsHandler,
+    JobNotebookHandler,
 )
 from .handlers import StatusHandler
 from .operations import IntrospectHandler, OperationsHandler
+from .pipelines import PipelineExportHandler, PipelineNotebookHandler
 from .provenance import ArtifactReifyHandler, ProvenanceRecordsHandler, ProvenanceReifyHandler
 
 ID = r"([A-Za-z0-9_.-]+)"
@@ -27,12 +29,15 @@ def routes() -> list[tuple[str, type]]:
         ("status", StatusHandler),
         ("operations", OperationsHandler),
         ("operations/introspect", IntrospectHandler),
+        ("pipelines/export", PipelineExportHandler),
+        ("pipelines/notebook", PipelineNotebookHandler),
         ("executions", ExecutionsHandler),
         (f"executions/{ID}", ExecutionHandler),
         (f"executions/{ID}/(cancel|rerun|resume)", ExecutionActionHandler),
         (f"executions/{ID}/jobs/{ID}/cancel", JobCancelHandler),
         (f"executions/{ID}/jobs/{ID}/events", JobEventsHandler),
         (f"executions/{ID}/jobs/{ID}/code", JobCodeHandler),
+        (f"executions/{ID}/jobs/{ID}/notebook", JobNotebookHandler),
         ("events", EventsSocket),
         ("artifacts", ArtifactsHandler),
         (f"artifacts/{ID}", ArtifactHandler),

@@ -42,10 +42,10 @@ def _link(a: str, ap: str, b: str, bp: str) -> dict:
     return {"source": {"node": a, "port": ap}, "target": {"node": b, "port": bp}}
 
 
-@pytest.fixture
-def pipeline_file(tmp_path: Path) -> Path:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "words.txt").write_text("one two three four five\n", encoding="utf-8")
+def write_words(folder: Path) -> Path:
+    """The words pipeline (Input file → count → double) and its data file, in ``folder``."""
+    (folder / "data").mkdir()
+    (folder / "data" / "words.txt").write_text("one two three four five\n", encoding="utf-8")
     doc = {
         "format": "forgelab.pipeline",
         "version": 1,
@@ -79,9 +79,14 @@ def pipeline_file(tmp_path: Path) -> Path:
             _link("count", "n", "count_out", "value"),
         ],
     }
-    path = tmp_path / "words.pipeline.json"
+    path = folder / "words.pipeline.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def pipeline_file(tmp_path: Path) -> Path:
+    return write_words(tmp_path)
 
 
 def _run_plain(folder: Path) -> subprocess.CompletedProcess[str]:
@@ -131,3 +136,4 @@ def test_an_input_that_is_not_a_file_is_refused_with_a_remedy(
     pipeline_file.write_text(json.dumps(doc))
     with pytest.raises(ExportError, match="only files can be exported"):
         export(pipeline_file, tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing half-written
