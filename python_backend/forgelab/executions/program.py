@@ -10,6 +10,7 @@ files are (copied into an export, or read in place beside the notebook) is left 
 from __future__ import annotations
 
 import builtins
+import inspect
 import keyword
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -17,24 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..jobs.runtime import split_outputs
 from ..paths import PathError, tree_inside_root
 from . import graph
 from . import pipeline as pipelines
 from .running import _attribute_values
 
-OUTPUTS_HELPER = '''\
-def _outputs(value, ports):
-    """Match an operation's return value to its output ports (as a ForgeLab job does)."""
-    if not ports:
-        return {}
-    if len(ports) == 1 and not (hasattr(value, "_fields") and tuple(value._fields) == tuple(ports)):
-        return {ports[0]: value}
-    if hasattr(value, "_fields"):
-        return {p: getattr(value, p) for p in ports}
-    if isinstance(value, dict) and set(ports) <= set(value):
-        return {p: value[p] for p in ports}
-    return dict(zip(ports, value, strict=True))
-'''
+OUTPUTS_HELPER = re.sub(
+    r"^def split_outputs\(.*?\) -> .*?:\n",  # its annotations name what main.py does not import
+    "def _outputs(value, ports):\n",
+    inspect.getsource(split_outputs),
+    count=1,
+)
 """The output matching of :func:`forgelab.jobs.runtime.split_outputs`, as standalone code."""
 
 FileExpression = Callable[[Path, str], str]

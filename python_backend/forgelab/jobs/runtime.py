@@ -57,20 +57,29 @@ def references(job: Mapping[str, Any], directory: Path) -> dict[str, str]:
 
 
 def split_outputs(value: Any, ports: list[str]) -> dict[str, Any]:
-    """Match a function's return value to its output ports."""
+    """Match a function's return value to its output ports.
+
+    Self-contained (it names nothing outside itself): an exported pipeline's ``main.py`` and its
+    notebook carry its source as their ``_outputs``, so they match outputs exactly as a job does.
+    """
     if not ports:
         return {}
     if len(ports) == 1 and not (hasattr(value, "_fields") and tuple(value._fields) == tuple(ports)):
         return {ports[0]: value}
     if hasattr(value, "_fields"):
         return {p: getattr(value, p) for p in ports}
-    if isinstance(value, Mapping) and set(ports) <= set(value):
+    if isinstance(value, dict) and set(ports) <= set(value):
         return {p: value[p] for p in ports}
     if isinstance(value, (tuple, list)) and len(value) == len(ports):
         return dict(zip(ports, value, strict=True))
+    kind = type(value)
+    named = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
     raise ValueError(
-        f"the operation declares outputs {', '.join(ports)} but returned a "
-        f"{serializers.type_name(value)}; "
+        f"the operation declares outputs {', '.join(ports)} but returned a {named}; "
         "return a tuple, NamedTuple or dict with one value per output"
     )
 

@@ -58,6 +58,18 @@ _EVENT_RETRIES = 50
 _JOB_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:job, 0))")
 
 
+def _event_json(row: EventRow) -> dict[str, Any]:
+    """A stored event as the API gives it; ``cursor`` orders events across jobs."""
+    return {
+        "job": row.job_id,
+        "seq": row.seq,
+        "kind": row.kind,
+        "time": row.time,
+        "data": row.data,
+        "cursor": row.id,
+    }
+
+
 def _is_seq_conflict(error: Exception) -> bool:
     """A concurrent writer took the same (job, seq), or SQLite's snapshot went stale under us."""
     message = str(getattr(error, "orig", None) or error).lower()
@@ -376,17 +388,7 @@ class Store(NotebookHistory):
                     ]
                     s.add_all(rows)
                     s.flush()
-                    stored = [
-                        {
-                            "job": job_id,
-                            "seq": row.seq,
-                            "kind": row.kind,
-                            "time": row.time,
-                            "data": row.data,
-                            "cursor": row.id,
-                        }
-                        for row in rows
-                    ]
+                    stored = [_event_json(row) for row in rows]
                 break
             except (IntegrityError, OperationalError) as error:
                 if attempt == _EVENT_RETRIES - 1 or not _is_seq_conflict(error):
@@ -444,17 +446,7 @@ class Store(NotebookHistory):
                         )
                     s.add_all(events)
                     s.flush()
-                    stored = [
-                        {
-                            "job": row.job_id,
-                            "seq": row.seq,
-                            "kind": row.kind,
-                            "time": row.time,
-                            "data": row.data,
-                            "cursor": row.id,
-                        }
-                        for row in events
-                    ]
+                    stored = [_event_json(row) for row in events]
                 break
             except (IntegrityError, OperationalError) as error:
                 if attempt == _EVENT_RETRIES - 1 or not _is_seq_conflict(error):
