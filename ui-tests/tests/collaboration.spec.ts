@@ -4,7 +4,13 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import { attachScreenshots, graphNode, readFile, save } from './utils';
+import {
+  attachScreenshots,
+  graphNode,
+  openPipeline,
+  readFile,
+  save
+} from './utils';
 
 const STEP = `
 def step(*, epochs: int = 3, rate: float = 0.1) -> ("result",):
@@ -68,14 +74,7 @@ test.describe('collaboration', () => {
       'text',
       path
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Pipeline Editor'
-        }),
-      path
-    );
+    await openPipeline(page, path);
     const other = await (await browser.newContext()).newPage();
     await other.goto(`${baseURL}/lab/tree/${path}`);
     for (const p of [page, other]) {
@@ -138,14 +137,7 @@ test.describe('collaboration', () => {
       'text',
       path
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Pipeline Editor'
-        }),
-      path
-    );
+    await openPipeline(page, path);
     await expect(
       page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node')
     ).toHaveCount(2, { timeout: 60000 });

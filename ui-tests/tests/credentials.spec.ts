@@ -8,6 +8,7 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { openPipeline } from './utils';
 
 const SECRETS = ['forgelab-test-secret-value', 'AKIAFORGELABTESTKEY'];
 
@@ -61,17 +62,6 @@ function recordLeaks(page: Page): string[] {
     );
   });
   return leaks;
-}
-
-async function openPipeline(page: IJupyterLabPageFixture, path: string) {
-  await page.evaluate(
-    p =>
-      (window as any).jupyterapp.commands.execute('docmanager:open', {
-        path: p,
-        factory: 'ForgeLab Pipeline Editor'
-      }),
-    path
-  );
 }
 
 test.use({ autoGoto: false });

@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import { runAFailingPipeline } from './failedrun';
+import { openPipeline } from './utils';
 
 /**
  * A training-like job: a line and a loss curve per step, then it waits for a marker file the
@@ -104,14 +105,7 @@ test.describe('execution view', () => {
       'text',
       path
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Pipeline Editor'
-        }),
-      path
-    );
+    await openPipeline(page, path);
     const editor = page.locator('.jp-ForgeLab-PipelineDocument');
     await expect(
       editor.locator('g.jp-ForgeLab-GraphView-node[data-id="train"]')
@@ -289,14 +283,7 @@ test.describe('a run whose view was closed', () => {
       'text',
       path
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Pipeline Editor'
-        }),
-      path
-    );
+    await openPipeline(page, path);
     const editor = page.locator('.jp-ForgeLab-PipelineDocument');
     await expect(
       editor.locator('g.jp-ForgeLab-GraphView-node[data-id="wait"]')

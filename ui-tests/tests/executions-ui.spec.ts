@@ -9,7 +9,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 
-import { command } from './utils';
+import { command, openPipeline } from './utils';
 
 const QUIET =
   'import time\n\n\ndef quiet(*, seconds: float = 0.0):\n    time.sleep(seconds)\n    return 1\n';
@@ -108,10 +108,7 @@ test.describe('executions UI', () => {
       'text',
       path
     );
-    await command(page, 'docmanager:open', {
-      path,
-      factory: 'ForgeLab Pipeline Editor'
-    });
+    await openPipeline(page, path);
     const editor = page.locator('.jp-ForgeLab-PipelineDocument');
     await expect(
       editor.locator('g.jp-ForgeLab-GraphView-node[data-id="loud"]')

@@ -10,7 +10,7 @@ import * as path from 'path';
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-import { graphNode } from './utils';
+import { graphNode, openPipeline } from './utils';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const EDITOR = '.jp-ForgeLab-PipelineDocument';
@@ -27,19 +27,6 @@ async function notebookCells(page: IJupyterLabPageFixture): Promise<string[]> {
       (cell: any) => cell.getSource()
     )
   );
-}
-
-/** Open `path` in the pipeline editor. */
-async function openPipeline(
-  page: IJupyterLabPageFixture,
-  path: string
-): Promise<void> {
-  await page.evaluate(async path => {
-    await (window as any).jupyterapp.commands.execute('docmanager:open', {
-      path,
-      factory: 'ForgeLab Pipeline Editor'
-    });
-  }, path);
 }
 
 /** The file browser's row of the file `name`. */

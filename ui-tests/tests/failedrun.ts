@@ -5,6 +5,7 @@
  */
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+import { openPipeline } from './utils';
 
 const PASS = `
 def step(value=0) -> ("value",):
@@ -106,14 +107,7 @@ export async function runAFailingPipeline(
     'text',
     path
   );
-  await page.evaluate(
-    p =>
-      (window as any).jupyterapp.commands.execute('docmanager:open', {
-        path: p,
-        factory: 'ForgeLab Pipeline Editor'
-      }),
-    path
-  );
+  await openPipeline(page, path);
   const editor = page.locator('.jp-ForgeLab-PipelineDocument');
   await expect(
     editor.locator('g.jp-ForgeLab-GraphView-node[data-id="train"]')

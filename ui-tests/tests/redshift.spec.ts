@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
+import { openPipeline } from './utils';
 
 const REPO = path.resolve(__dirname, '../..');
 const EXAMPLE = path.join(REPO, 'examples', 'redshift');
@@ -46,7 +47,7 @@ async function screenshot(
 }
 
 /** Upload the pipeline (and the network it references, one folder up) and open its editor. */
-async function openPipeline(
+async function openRedshiftPipeline(
   page: IJupyterLabPageFixture,
   tmpPath: string,
   document: Pipeline
@@ -62,14 +63,7 @@ async function openPipeline(
     'text',
     file
   );
-  await page.evaluate(
-    p =>
-      (window as any).jupyterapp.commands.execute('docmanager:open', {
-        path: p,
-        factory: 'ForgeLab Pipeline Editor'
-      }),
-    file
-  );
+  await openPipeline(page, file);
 }
 
 /**
@@ -128,7 +122,7 @@ test.describe('redshift case study', () => {
     tmpPath
   }, testInfo) => {
     const document = trainPipeline();
-    await openPipeline(page, tmpPath, document);
+    await openRedshiftPipeline(page, tmpPath, document);
     const editor = page.locator('.jp-ForgeLab-PipelineDocument');
     for (const node of document.nodes) {
       await expect(
@@ -175,7 +169,7 @@ test.describe('redshift case study', () => {
           node.attributes = { ...(node.attributes ?? {}), ...values[node.id] };
         }
       }
-      await openPipeline(page, tmpPath, document);
+      await openRedshiftPipeline(page, tmpPath, document);
       const editor = page.locator('.jp-ForgeLab-PipelineDocument');
       await expect(
         editor.locator('g.jp-ForgeLab-GraphView-node[data-id="train"]')

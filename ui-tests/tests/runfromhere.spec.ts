@@ -4,6 +4,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import { openPipeline } from './utils';
 
 /** An operation node running `code`, taking `inputs` and giving `y`. */
 function op(id: string, inputs: string[], code: string) {
@@ -65,15 +66,7 @@ test('Run from Here reuses the unchanged upstream results of the last run', asyn
 }) => {
   const path = `${tmpPath}/reuse.pipeline.json`;
   await page.contents.uploadContent(JSON.stringify(PIPELINE), 'text', path);
-  const open = () =>
-    page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Pipeline Editor'
-        }),
-      path
-    );
+  const open = () => openPipeline(page, path);
   await open();
   const editor = page.locator('.jp-ForgeLab-PipelineDocument');
   await expect(

@@ -1,6 +1,7 @@
 /**
- * What several specs do: find a node on a graph canvas, run a command, save the current document,
- * read a file as the server holds it, attach screenshots to the report.
+ * What several specs do: find a node on a graph canvas, run a command, open a pipeline in its
+ * editor, save the current document, read a file as the server holds it, attach screenshots to
+ * the report.
  */
 import { expect } from '@jupyterlab/galata';
 import type { Locator, Page, TestInfo } from '@playwright/test';
@@ -9,6 +10,18 @@ import type { Locator, Page, TestInfo } from '@playwright/test';
 export function graphNode(page: Page, id: string, scope?: string): Locator {
   const node = `g.jp-ForgeLab-GraphView-node[data-id="${id}"]`;
   return page.locator(scope ? `${scope} ${node}` : node);
+}
+
+/** Open the pipeline file at `path` in ForgeLab's pipeline editor. */
+export async function openPipeline(page: Page, path: string): Promise<void> {
+  await page.evaluate(
+    p =>
+      (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p,
+        factory: 'ForgeLab Pipeline Editor'
+      }),
+    path
+  );
 }
 
 /** Run a JupyterLab command in the page; its result. */
