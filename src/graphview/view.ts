@@ -159,8 +159,8 @@ export class GraphView extends Widget {
         (event: any) =>
           (!event.button || event.type === 'wheel') && !event.shiftKey
       )
-      // While panning, the drawing is a layer the compositor moves (one transform per event;
-      // no layout is read); culling catches up once per frame.
+      // While panning, the viewport is marked as a layer the compositor may move (one transform
+      // per event); culling catches up once per frame.
       .on('start', () => this.node.classList.add('jp-mod-panning'))
       .on('end', () => this.node.classList.remove('jp-mod-panning'))
       .on('zoom', (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
