@@ -46,7 +46,9 @@ export class BandSelection {
     const m = state.metrics;
     const start = state.pointer(event);
     const before = new Set(this._selection.nodes);
+    let moved = false;
     const move = (e: MouseEvent) => {
+      moved = true;
       const p = state.pointer(e);
       const box: IRect = {
         x: Math.min(start.x, p.x),
@@ -78,6 +80,19 @@ export class BandSelection {
       this._band.style('display', 'none');
       window.removeEventListener('mousemove', move);
       window.removeEventListener('mouseup', up);
+      if (moved) {
+        // The click that ends a band is no click on the empty canvas, which would clear the
+        // selection just made; it follows the mouseup at once, or never.
+        const swallow = (e: MouseEvent) => e.stopPropagation();
+        window.addEventListener('click', swallow, {
+          capture: true,
+          once: true
+        });
+        window.setTimeout(
+          () => window.removeEventListener('click', swallow, { capture: true }),
+          0
+        );
+      }
     };
     window.addEventListener('mousemove', move);
     window.addEventListener('mouseup', up);

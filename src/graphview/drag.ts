@@ -4,6 +4,7 @@
  */
 import * as d3 from 'd3';
 
+import { FAR_NODE_CLASS } from './far';
 import { placeEdgeLabels, translate } from './render';
 import { SelectionState } from './selection';
 import { CanvasState } from './state';
@@ -80,6 +81,12 @@ export class NodeDrag {
       .selectAll<SVGGElement, IViewNode>('g.jp-ForgeLab-GraphView-node')
       .filter(n => moving.has(n.id))
       .attr('transform', n => translate(moving.get(n.id)!));
+    // In the far view a node is one box; its edges follow when the drag ends.
+    d3.select(this._nodesLayer)
+      .selectAll<SVGRectElement, IViewNode>(`rect.${FAR_NODE_CLASS}`)
+      .filter(n => moving.has(n.id))
+      .attr('x', n => moving.get(n.id)!.x)
+      .attr('y', n => moving.get(n.id)!.y);
     d3.select(this._edgesLayer)
       .selectAll<SVGGElement, IViewEdge>('g.jp-ForgeLab-GraphView-edge')
       .filter(e => moving.has(e.source.node) || moving.has(e.target.node))

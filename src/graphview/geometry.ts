@@ -348,3 +348,111 @@ export function intersects(a: IRect, b: IRect): boolean {
     b.y < a.y + a.height
   );
 }
+
+/**
+ * From this many nodes on, a canvas draws only the nodes and edges near the visible area
+ * ({@link viewRect}): Chromium's style and paint of every element of a large graph, not
+ * JavaScript, bound its first render and its panning. Smaller graphs are drawn whole.
+ */
+export const CULL_MIN_NODES = 150;
+
+/** How far beyond the visible area, in viewport sizes on each side, culled nodes are drawn. */
+export const CULL_MARGIN = 0.5;
+
+/** On-screen title size (CSS pixels) below which a culled canvas draws its far view. */
+export const FAR_TITLE_PX = 5;
+
+/** A zoom (scale `k`, translation `x`, `y`), as d3's zoom transform has it. */
+export interface IViewTransform {
+  k: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * Whether titles of `titleFontPx` are under {@link FAR_TITLE_PX} on screen at zoom `k`: too small
+ * to read, so that each node is drawn as one box and the edges as one path (the far view).
+ */
+export function isFarView(k: number, titleFontPx: number): boolean {
+  return k * titleFontPx < FAR_TITLE_PX;
+}
+
+/**
+ * The graph area a viewport of `size` shows under `t`, grown by `margin` viewport sizes on every
+ * side (0: exactly what is visible).
+ */
+export function viewRect(
+  t: IViewTransform,
+  size: { width: number; height: number },
+  margin = 0
+): IRect {
+  const width = size.width / t.k;
+  const height = size.height / t.k;
+  return {
+    x: (0 - t.x) / t.k - margin * width,
+    y: (0 - t.y) / t.k - margin * height,
+    width: width * (1 + 2 * margin),
+    height: height * (1 + 2 * margin)
+  };
+}
+
+/** Whether `inner` lies wholly inside `outer`. */
+export function contains(outer: IRect, inner: IRect): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  );
+}
+
+/** The nodes whose boxes (at `positions`) intersect `rect`, in graph order. */
+export function nodesIn(
+  nodes: ReadonlyArray<IViewNode>,
+  positions: ReadonlyMap<string, IPoint>,
+  rect: IRect,
+  m: IGraphViewMetrics = DEFAULT_METRICS
+): IViewNode[] {
+  return nodes.filter(n => {
+    const p = positions.get(n.id);
+    return (
+      !!p &&
+      intersects(rect, {
+        x: p.x,
+        y: p.y,
+        width: m.nodeWidth,
+        height: nodeHeight(n, m)
+      })
+    );
+  });
+}
+
+/**
+ * The box an {@link edgePath} from `from` to `to` stays in: the hull of its control points
+ * (a Bézier curve never leaves it).
+ */
+export function edgeBox(from: IPoint, to: IPoint): IRect {
+  const dx = Math.max(30, Math.abs(to.x - from.x) / 2);
+  const x0 = Math.min(from.x, to.x - dx);
+  const x1 = Math.max(from.x + dx, to.x);
+  const y0 = Math.min(from.y, to.y);
+  const y1 = Math.max(from.y, to.y);
+  // A horizontal edge has no height; a pixel keeps it intersecting what it crosses.
+  return { x: x0, y: y0, width: x1 - x0, height: Math.max(1, y1 - y0) };
+}
+
+/**
+ * The edges whose curves may cross `rect`, in graph order; `anchor` gives an end's point, or
+ * `null` for an end that is not drawn (such an edge is left out).
+ */
+export function edgesIn(
+  edges: ReadonlyArray<IViewEdge>,
+  anchor: (end: IViewEdge['source'], direction: 'in' | 'out') => IPoint | null,
+  rect: IRect
+): IViewEdge[] {
+  return edges.filter(e => {
+    const from = anchor(e.source, 'out');
+    const to = anchor(e.target, 'in');
+    return !!from && !!to && intersects(rect, edgeBox(from, to));
+  });
+}

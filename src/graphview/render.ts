@@ -22,8 +22,10 @@ export type WireDragBehavior = d3.DragBehavior<
 >;
 
 /**
- * Draw the nodes of `state.graph` into `layer`: a node's content is rebuilt only when its
- * {@link signature} changed; every node is moved to its position and marked when selected.
+ * Draw `nodes` (by default every node of `state.graph`) into `layer`: elements are joined by id,
+ * so that a node entering is created and one leaving is removed, the others kept; a node's
+ * content is rebuilt only when its {@link signature} changed; every node is moved to its
+ * position and marked when selected.
  */
 export function renderNodes(
   layer: SVGGElement,
@@ -33,13 +35,14 @@ export function renderNodes(
     nodeDrag: d3.DragBehavior<SVGGElement, IViewNode, unknown>;
     wireDrag: WireDragBehavior;
     onAction: (node: string, action: string) => void;
-  }
+  },
+  drawn: ReadonlyArray<IViewNode> = state.graph.nodes
 ): void {
   const m = state.metrics;
   const nodes = d3
     .select(layer)
     .selectAll<NodeElement, IViewNode>('g.jp-ForgeLab-GraphView-node')
-    .data(state.graph.nodes, d => d.id);
+    .data(drawn, d => d.id);
   nodes.exit().remove();
   const entered = nodes
     .enter()
@@ -61,19 +64,20 @@ export function renderNodes(
 }
 
 /**
- * Draw the edges of `state.graph` into `layer`, with their labels; a click on one calls
- * `onClick` (with the shift key's state).
+ * Draw `edges` (by default every edge of `state.graph`) into `layer`, joined by id, with their
+ * labels; a click on one calls `onClick` (with the shift key's state).
  */
 export function renderEdges(
   layer: SVGGElement,
   state: CanvasState,
   selected: ReadonlySet<string>,
-  onClick: (edge: string, shift: boolean) => void
+  onClick: (edge: string, shift: boolean) => void,
+  drawn: ReadonlyArray<IViewEdge> = state.graph.edges
 ): void {
   const edges = d3
     .select(layer)
     .selectAll<SVGGElement, IViewEdge>('g.jp-ForgeLab-GraphView-edge')
-    .data(state.graph.edges, d => d.id);
+    .data(drawn, d => d.id);
   edges.exit().remove();
   const entered = edges
     .enter()

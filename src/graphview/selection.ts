@@ -3,6 +3,7 @@
  */
 import * as d3 from 'd3';
 
+import { FAR_NODE_CLASS } from './far';
 import { IViewEdge, IViewNode } from './types';
 
 /** The selected nodes and edges. */
@@ -54,7 +55,9 @@ export class SelectionState {
   /** Highlight the selection and report it. */
   apply(): void {
     d3.select(this._nodesLayer)
-      .selectAll<SVGGElement, IViewNode>('g.jp-ForgeLab-GraphView-node')
+      .selectAll<SVGElement, IViewNode>(
+        `g.jp-ForgeLab-GraphView-node, rect.${FAR_NODE_CLASS}`
+      )
       .classed('jp-mod-selected', d => this.nodes.has(d.id));
     d3.select(this._edgesLayer)
       .selectAll<SVGGElement, IViewEdge>('g.jp-ForgeLab-GraphView-edge')

@@ -7,6 +7,11 @@
  * edit to its {@link IGraphViewDelegate}, whose model changes and renders again. It composes its
  * parts: drawing (`render.ts`), selection, node dragging (`drag.ts`), wiring, band selection,
  * the minimap and the keyboard shortcuts (`keys.ts`), which share a {@link CanvasState}.
+ *
+ * A graph of {@link CULL_MIN_NODES} nodes or more is culled: only the nodes and edges near the
+ * visible area have elements, updated at most once per animation frame while panning and
+ * zooming, and zoomed out until titles are unreadable it is drawn in its far view (`far.ts`).
+ * Everything that acts on nodes works from the graph and its positions, not from elements.
  */
 import * as d3 from 'd3';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -15,13 +20,22 @@ import { Widget } from '@lumino/widgets';
 
 import { BandSelection } from './band';
 import { NodeDrag } from './drag';
+import { renderFar } from './far';
 import {
   anyOverlap,
   bounds,
+  contains,
+  CULL_MARGIN,
+  CULL_MIN_NODES,
+  edgesIn,
   fitTransform,
+  IViewTransform,
+  isFarView,
   LayoutDirection,
   layoutPositions,
-  minReadableScale
+  minReadableScale,
+  nodesIn,
+  viewRect
 } from './geometry';
 import { handleKey, IKeyActions } from './keys';
 import { Minimap } from './minimap';
@@ -33,7 +47,9 @@ import {
   IGraphViewDelegate,
   IGraphViewMetrics,
   IPoint,
-  IViewGraph
+  IViewEdge,
+  IViewGraph,
+  IViewNode
 } from './types';
 import { Wiring } from './wiring';
 
@@ -120,7 +136,9 @@ export class GraphView extends Widget {
           this._requestFit(true);
         }
         this._renderMinimap();
+        this._drawnRect = null;
         this._fitIfPending();
+        this._scheduleCull();
       });
       this._resizeObserver.observe(this.node);
     }
@@ -141,12 +159,17 @@ export class GraphView extends Widget {
         (event: any) =>
           (!event.button || event.type === 'wheel') && !event.shiftKey
       )
+      // While panning, the viewport is marked as a layer the compositor may move (one transform
+      // per event); culling catches up once per frame.
+      .on('start', () => this.node.classList.add('jp-mod-panning'))
+      .on('end', () => this.node.classList.remove('jp-mod-panning'))
       .on('zoom', (event: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
         this._transform = event.transform;
         this._viewport.attr('transform', event.transform.toString());
         // Far out, labels are unreadable anyway: not painting them keeps panning smooth.
         this.node.classList.toggle('jp-mod-far', event.transform.k < FAR_SCALE);
         this._minimap.showView(this._transform, this._size());
+        this._scheduleCull();
       });
     svg.call(this._zoom).on('dblclick.zoom', null);
     svg.on('click', (event: MouseEvent) => {
@@ -215,23 +238,11 @@ export class GraphView extends Widget {
     state.nodeIndex = new Map(graph.nodes.map(n => [n.id, n]));
     this._updatePositions(graph);
     this._selection.prune(state.nodeIndex, new Set(graph.edges.map(e => e.id)));
-    renderNodes(this._nodesLayer, state, this._selection.nodes, {
-      nodeDrag: this._nodeDrag.behavior,
-      wireDrag: this._wiring.behavior,
-      onAction: (node, action) => this._nodeAction.emit({ node, action })
-    });
-    renderEdges(
-      this._edgesLayer,
-      state,
-      this._selection.edges,
-      (edge, shift) => {
-        if (shift) {
-          this._selection.toggleEdge(edge);
-        } else {
-          this.select([], [edge]);
-        }
-      }
-    );
+    if (this._culled()) {
+      this._cull(true);
+    } else {
+      this._draw(graph.nodes, graph.edges, false);
+    }
     this._scheduleMinimap();
     this._empty.style.display = graph.nodes.length ? 'none' : '';
     this._fitIfPending();
@@ -288,6 +299,48 @@ export class GraphView extends Widget {
     } else {
       this._svg.call(this._zoom.transform, target);
     }
+  }
+
+  /**
+   * Centre the view on node `id` and select it: at the current zoom, or at the one where titles
+   * are readable when it is further out. A node off-screen in a culled graph is drawn there.
+   */
+  reveal(id: string, animate = true): void {
+    const p = this._state.positions.get(id);
+    if (!p || !this._hasSize()) {
+      this.select(this._state.nodeIndex.has(id) ? [id] : []);
+      return;
+    }
+    const m = this._state.metrics;
+    const size = this._size();
+    const k = Math.min(
+      3,
+      Math.max(this._transform.k, minReadableScale(this._titleFontPx()))
+    );
+    const target = d3.zoomIdentity
+      .translate(
+        size.width / 2 - k * (p.x + m.nodeWidth / 2),
+        size.height / 2 - k * (p.y + m.headerHeight)
+      )
+      .scale(k);
+    this.select([id]);
+    if (animate) {
+      this._svg.transition().duration(250).call(this._zoom.transform, target);
+    } else {
+      this._svg.call(this._zoom.transform, target);
+    }
+  }
+
+  /**
+   * Ids of the nodes whose boxes intersect the canvas now, drawn or not (culled graphs draw
+   * these and a margin around them).
+   */
+  visibleNodeIds(): string[] {
+    const rect = viewRect(this._transform, this._size());
+    const state = this._state;
+    return nodesIn(state.graph.nodes, state.positions, rect, state.metrics).map(
+      n => n.id
+    );
   }
 
   /** Lay the whole graph out again with dagre and save every position through the delegate. */
@@ -405,6 +458,7 @@ export class GraphView extends Widget {
       return;
     }
     window.clearTimeout(this._messageTimer);
+    cancelAnimationFrame(this._cullFrame);
     this.node.removeEventListener('keydown', this);
     this.node.removeEventListener('mousedown', this, true);
     this._resizeObserver?.disconnect();
@@ -443,13 +497,128 @@ export class GraphView extends Widget {
     }
   }
 
-  /** The font size of node titles as styled (the theme may change it). */
+  /**
+   * The font size of node titles as styled (the theme may change it), read from the first
+   * title drawn and kept: reading a computed style while panning would force a style update.
+   */
   private _titleFontPx(): number {
+    if (this._titlePx) {
+      return this._titlePx;
+    }
     const title = this._nodesLayer.querySelector(
       '.jp-ForgeLab-GraphView-title'
     );
     const px = title ? parseFloat(getComputedStyle(title).fontSize) : NaN;
-    return Number.isFinite(px) && px > 0 ? px : TITLE_FONT_PX;
+    if (Number.isFinite(px) && px > 0) {
+      this._titlePx = px;
+      return px;
+    }
+    return TITLE_FONT_PX;
+  }
+
+  /** Whether the graph is large enough to draw only what is near the visible area. */
+  private _culled(): boolean {
+    return this._state.graph.nodes.length >= CULL_MIN_NODES;
+  }
+
+  /**
+   * Draw these nodes and edges (the others' elements are removed), near or far. Elements are
+   * joined by id: those that stay are kept, not drawn again.
+   */
+  private _draw(
+    nodes: ReadonlyArray<IViewNode>,
+    edges: ReadonlyArray<IViewEdge>,
+    far: boolean
+  ): void {
+    const state = this._state;
+    const selection = this._selection;
+    renderNodes(
+      this._nodesLayer,
+      state,
+      selection.nodes,
+      {
+        nodeDrag: this._nodeDrag.behavior,
+        wireDrag: this._wiring.behavior,
+        onAction: (node, action) => this._nodeAction.emit({ node, action })
+      },
+      far ? [] : nodes
+    );
+    renderEdges(
+      this._edgesLayer,
+      state,
+      selection.edges,
+      (edge, shift) => {
+        if (shift) {
+          selection.toggleEdge(edge);
+        } else {
+          this.select([], [edge]);
+        }
+      },
+      far ? [] : edges
+    );
+    if (far || this._drawnFar) {
+      renderFar(
+        this._nodesLayer,
+        this._edgesLayer,
+        state,
+        far ? nodes : [],
+        far ? edges : [],
+        selection.nodes,
+        this._nodeDrag.behavior as unknown as d3.DragBehavior<
+          SVGRectElement,
+          IViewNode,
+          unknown
+        >
+      );
+    }
+    this._drawnFar = far;
+  }
+
+  /** Update the culled drawing in the next animation frame (once, however often asked). */
+  private _scheduleCull(): void {
+    if (this._cullFrame || !this._culled()) {
+      return;
+    }
+    this._cullFrame = requestAnimationFrame(() => {
+      this._cullFrame = 0;
+      if (!this.isDisposed && this._culled()) {
+        this._cull(false);
+      }
+    });
+  }
+
+  /**
+   * Draw the nodes and edges near the visible area: those within {@link CULL_MARGIN} viewport
+   * sizes of it. Unless `force`d (the graph changed), nothing is done while the view stays well
+   * inside the area drawn last (a pan of a few pixels creates and removes nothing).
+   */
+  private _cull(force: boolean): void {
+    const size = this._size();
+    const t: IViewTransform = this._transform;
+    const far = isFarView(t.k, this._titleFontPx());
+    const needed = viewRect(t, size, CULL_MARGIN / 4);
+    const drawn = this._drawnRect;
+    if (
+      !force &&
+      drawn &&
+      far === this._drawnFar &&
+      contains(drawn, needed) &&
+      drawn.width <= 4 * needed.width
+    ) {
+      return;
+    }
+    const state = this._state;
+    const sized = size.width > 0 && size.height > 0;
+    const rect = viewRect(t, size, CULL_MARGIN);
+    // Without a size yet, nothing is visible; the first size draws.
+    this._drawnRect = sized ? rect : null;
+    const nodes = sized
+      ? nodesIn(state.graph.nodes, state.positions, rect, state.metrics)
+      : [];
+    const edges = nodes.length
+      ? edgesIn(state.graph.edges, state.anchor.bind(state), rect)
+      : [];
+    this._draw(nodes, edges, far);
   }
 
   /** Place every node: where it is dragged, where it was saved, or where dagre lays it out. */
@@ -590,6 +759,10 @@ export class GraphView extends Widget {
   };
 
   private _held = false;
+  private _titlePx = 0;
+  private _cullFrame = 0;
+  private _drawnRect: ReturnType<typeof viewRect> | null = null;
+  private _drawnFar = false;
   private _minimapPending = false;
   private _heldGraph: IViewGraph | null = null;
   private _resizeObserver: ResizeObserver | null = null;

@@ -51,6 +51,7 @@ export namespace PipelineCommandIDs {
   export const run = 'forgelab:run-pipeline';
   export const fit = 'forgelab:fit-pipeline';
   export const arrange = 'forgelab:arrange-pipeline';
+  export const revealNode = 'forgelab:reveal-pipeline-node';
   export const refreshOperations = 'forgelab:refresh-operations';
   export const runFromHere = 'forgelab:run-pipeline-from-node';
   export const openNodeSource = 'forgelab:open-node-source';
@@ -248,6 +249,16 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
       label: 'Fit Pipeline to View',
       isEnabled,
       execute: () => current()?.content.canvas.fit()
+    });
+    app.commands.addCommand(PipelineCommandIDs.revealNode, {
+      label: 'Show Pipeline Node',
+      caption:
+        'Centre the current pipeline on a node (args: node, its id) and select it',
+      isEnabled,
+      execute: args => {
+        const node = typeof args.node === 'string' ? args.node : '';
+        current()?.content.canvas.reveal(node);
+      }
     });
     app.commands.addCommand(PipelineCommandIDs.arrange, {
       label: 'Arrange Pipeline',
