@@ -24,7 +24,7 @@ from pathlib import Path
 
 from forgelab.provenance.headless import KernelRun
 from forgelab.store import Store
-from kernel_cpu import Timings
+from kernel_cpu import Timings, single_threaded_kernels
 
 SETUP = """
 import numpy as np, pandas as pd, keras
@@ -88,6 +88,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     os.environ.setdefault("KERAS_BACKEND", "torch")
+    single_threaded_kernels()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         url = f"sqlite:///{folder / 'provenance.db'}"

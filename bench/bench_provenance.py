@@ -29,7 +29,7 @@ from typing import Any
 from forgelab.provenance import slice_history
 from forgelab.provenance.headless import KernelRun
 from forgelab.provenance.reify import reify
-from kernel_cpu import Timings, overhead_of
+from kernel_cpu import Timings, overhead_of, single_threaded_kernels
 
 SUITE = [
     "a = 1",
@@ -87,6 +87,7 @@ def ipyflow_kernel_spec(folder: str) -> str | None:
 
 
 def overhead(rounds: int) -> None:
+    single_threaded_kernels()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         plain = KernelRun(cwd=folder, store_url=url, record=False)

@@ -60,7 +60,7 @@ from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, 
 from forgelab.provenance.reify import reify
 from forgelab.provenance.reproduce import ReproductionError, run_pipeline
 from forgelab.store import Store
-from kernel_cpu import Timings, overhead_of
+from kernel_cpu import Timings, overhead_of, single_threaded_kernels
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 OUTCOMES = ("reproduced", "refused", "differs", "cannot compare", "failed", "WRONG")
@@ -281,6 +281,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-overhead", action="store_true", help="skip the overhead runs")
     parser.add_argument("--only-overhead", action="store_true", help="skip reify and its checks")
     args = parser.parse_args(argv)
+    single_threaded_kernels()
     began = time.perf_counter()
     manifest = load_manifest()
     chosen = {
