@@ -60,7 +60,6 @@ from forgelab.provenance.headless import CellFailed, KernelRun, notebook_cells, 
 from forgelab.provenance.reify import reify
 from forgelab.provenance.reproduce import ReproductionError, run_pipeline
 from forgelab.store import Store
-from kernel_cpu import Timings, overhead_of, single_threaded_kernels
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 OUTCOMES = ("reproduced", "refused", "differs", "cannot compare", "failed", "WRONG")
@@ -241,6 +240,9 @@ def overhead(path: Path, rounds: int, folder: Path) -> dict[str, float]:
     times (the first round of each includes its imports; the median round leaves it out once
     there are three). Returns :func:`kernel_cpu.overhead_of`'s wall and CPU ratios of the median
     round and extra milliseconds per cell, and the number of cells."""
+    # Beside this file: found when it runs as a script (tests import it by path, without it).
+    from kernel_cpu import Timings, overhead_of
+
     sources = [source for _cell_id, source in notebook_cells(path)]
     url = f"sqlite:///{folder / 'overhead.db'}"
     plain = KernelRun(cwd=folder, store_url=url, record=False)
@@ -281,6 +283,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-overhead", action="store_true", help="skip the overhead runs")
     parser.add_argument("--only-overhead", action="store_true", help="skip reify and its checks")
     args = parser.parse_args(argv)
+    from kernel_cpu import single_threaded_kernels
+
     single_threaded_kernels()
     began = time.perf_counter()
     manifest = load_manifest()
