@@ -2,8 +2,9 @@
 
 1. The same suite of simple cells runs in a plain ipykernel and in one with ForgeLab's recorder
    (``%load_ext forgelab``), alternating rounds; prints the median milliseconds per cell of each
-   as the client sees it, the added milliseconds and the ratio, and the recorder's own median cost
-   measured inside the kernel. The anchor is ipyflow's kernel (``ipyflow-core``, whose kernel
+   as the client sees it, the added milliseconds and the ratio, the ratio of the kernel process's
+   CPU time (steadier on a loaded machine: :mod:`kernel_cpu`), and the recorder's own median
+   cost measured inside the kernel. The anchor is ipyflow's kernel (``ipyflow-core``, whose kernel
    tracks dataflow on every cell), run on the same suite in the same rounds.
 2. Reify time for synthetic in-memory histories of 100, 1,000, 10,000 and 100,000 cells (50
    independent variables updated in turn; the target depends on one fiftieth of the history), and
@@ -28,6 +29,7 @@ from typing import Any
 from forgelab.provenance import slice_history
 from forgelab.provenance.headless import KernelRun
 from forgelab.provenance.reify import reify
+from kernel_cpu import Timings, overhead_of, single_threaded_kernels
 
 SUITE = [
     "a = 1",
@@ -85,6 +87,7 @@ def ipyflow_kernel_spec(folder: str) -> str | None:
 
 
 def overhead(rounds: int) -> None:
+    single_threaded_kernels()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         plain = KernelRun(cwd=folder, store_url=url, record=False)
@@ -99,14 +102,13 @@ def overhead(rounds: int) -> None:
         try:
             for kernel in kernels:
                 cell_times(kernel, 1)  # warm up
-            base: list[float] = []
-            with_recorder: list[float] = []
-            with_ipyflow: list[float] = []
+            times = {kernel: Timings() for kernel in kernels}
             for _ in range(rounds):  # alternate so that machine load hits all alike
-                base += cell_times(plain, 1)
-                with_recorder += cell_times(recorded, 1)
-                if flow is not None:
-                    with_ipyflow += cell_times(flow, 1)
+                for kernel in kernels:
+                    times[kernel].run(kernel, SUITE, raise_on_error=True)
+            base = [t for r in times[plain].wall for t in r]
+            with_recorder = [t for r in times[recorded].wall for t in r]
+            with_ipyflow = [t for r in times[flow].wall for t in r] if flow is not None else []
             inside = recorded.evaluate(
                 "import json, statistics\n"
                 "from forgelab.kernel import recorder\n"
@@ -127,7 +129,13 @@ def overhead(rounds: int) -> None:
         f"recorder cost inside the kernel: median {inside['median']:.3f} ms, "
         f"p90 {inside['p90']:.3f} ms over {inside['n']} cells (goal: < 2 ms median)"
     )
+    cost = overhead_of(times[plain], times[recorded])
+    print(
+        f"recording / plain, median round of {len(SUITE)} cells: wall {cost['wall_ratio']:.2f}x, "
+        f"kernel CPU {cost['cpu_ratio']:.2f}x ({cost['cpu_extra_ms_per_cell']:+.3f} ms CPU/cell)"
+    )
     if with_ipyflow:
+        assert flow is not None
         f = statistics.median(with_ipyflow)
         print(f"ipyflow kernel       median {f:7.3f} ms/cell")
         print(f"added                median {f - b:+7.3f} ms/cell   ratio {f / b:5.2f}x")

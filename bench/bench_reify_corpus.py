@@ -30,10 +30,13 @@ of its targets: reify, run the pipeline on the local adapter and compare. Outcom
 * ``WRONG``: the check said reproduced but the probes differ (or fail on one side only).
 
 Then the recorder's overhead: every notebook's cells run in a plain kernel and in a recording
-kernel, alternating rounds; per notebook the ratio of total cell time and the median extra
-milliseconds per cell. Exits 1 when a target is WRONG or a notebook cell failed.
+kernel, alternating rounds; per notebook the ratio of the median round's time, as the client
+sees it (wall) and as the kernel process spends it (CPU: steadier on a loaded machine,
+:mod:`kernel_cpu`), and the median extra milliseconds per cell. Exits 1 when a target is WRONG
+or a notebook cell failed.
 
-    python bench/bench_reify_corpus.py [--only NOTEBOOK] [--json OUT] [--rounds 2] [--no-overhead]
+    python bench/bench_reify_corpus.py [--only NOTEBOOK] [--json OUT] [--rounds 3]
+                                       [--no-overhead] [--only-overhead]
 """
 
 from __future__ import annotations
@@ -232,28 +235,24 @@ def _check(
     return outcome, detail
 
 
-def overhead(path: Path, rounds: int, folder: Path) -> tuple[float, float, int]:
+def overhead(path: Path, rounds: int, folder: Path) -> dict[str, float]:
     """Run the notebook's cells in a plain and in a recording kernel, alternating ``rounds``
-    times; returns the ratio of total cell time (median per cell), the median extra ms per cell,
-    and the number of cells."""
+    times (the first round of each includes its imports; the median round leaves it out once
+    there are three). Returns :func:`kernel_cpu.overhead_of`'s wall and CPU ratios of the median
+    round and extra milliseconds per cell, and the number of cells."""
+    # Beside this file: found when it runs as a script (tests import it by path, without it).
+    from kernel_cpu import Timings, overhead_of
+
     sources = [source for _cell_id, source in notebook_cells(path)]
     url = f"sqlite:///{folder / 'overhead.db'}"
     plain = KernelRun(cwd=folder, store_url=url, record=False)
     recorded = KernelRun(cwd=folder, store_url=url, record=True)
-    times: dict[int, list[list[float]]] = {0: [], 1: []}
+    times = {"plain": Timings(), "recorded": Timings()}
     with plain, recorded:
         for _ in range(rounds):
-            for which, kernel in enumerate((plain, recorded)):
-                run = []
-                for source in sources:
-                    began = time.perf_counter()
-                    kernel.execute(source)
-                    run.append((time.perf_counter() - began) * 1000)
-                times[which].append(run)
-    base = [statistics.median(t) for t in zip(*times[0], strict=True)]
-    with_recorder = [statistics.median(t) for t in zip(*times[1], strict=True)]
-    extra = statistics.median(r - b for r, b in zip(with_recorder, base, strict=True))
-    return sum(with_recorder) / sum(base), extra, len(sources)
+            times["plain"].run(plain, sources)
+            times["recorded"].run(recorded, sources)
+    return {**overhead_of(times["plain"], times["recorded"]), "cells": len(sources)}
 
 
 def print_table(results: list[Result]) -> None:
@@ -280,9 +279,13 @@ def main(argv: list[str]) -> int:
         help="run the notebooks whose file name contains NOTEBOOK (repeatable)",
     )
     parser.add_argument("--json", metavar="OUT", help="write the results and overhead as JSON")
-    parser.add_argument("--rounds", type=int, default=2, help="overhead rounds per notebook")
+    parser.add_argument("--rounds", type=int, default=3, help="overhead rounds per notebook")
     parser.add_argument("--no-overhead", action="store_true", help="skip the overhead runs")
+    parser.add_argument("--only-overhead", action="store_true", help="skip reify and its checks")
     args = parser.parse_args(argv)
+    from kernel_cpu import single_threaded_kernels
+
+    single_threaded_kernels()
     began = time.perf_counter()
     manifest = load_manifest()
     chosen = {
@@ -296,7 +299,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="forgelab-corpus-") as tmp:
         work = Path(tmp) / "corpus"
         shutil.copytree(CORPUS, work)
-        for notebook, targets in chosen.items():
+        for notebook, targets in chosen.items() if not args.only_overhead else ():
             scratch = Path(tmp) / Path(notebook).stem
             scratch.mkdir()
             print(f"{notebook}: {len(targets)} target(s)", flush=True)
@@ -308,30 +311,39 @@ def main(argv: list[str]) -> int:
         reify_seconds = time.perf_counter() - began
         if not args.no_overhead:
             for notebook in chosen:
-                ratio, extra, cells = overhead(work / notebook, args.rounds, work)
-                costs[notebook] = {"ratio": ratio, "extra_ms_per_cell": extra, "cells": cells}
-    print()
-    print_table(results)
+                costs[notebook] = overhead(work / notebook, args.rounds, work)
     counts = Counter(r.outcome for r in results)
-    print("\nsummary: " + ", ".join(f"{o} {counts[o]}" for o in OUTCOMES))
-    done = counts["reproduced"]
-    print(
-        f"reproduced {done} of {len(results)} ({100 * done / len(results):.0f} %) "
-        f"in {len(chosen)} notebooks; reify part {reify_seconds:.0f} s"
-    )
+    if results:
+        print()
+        print_table(results)
+        print("\nsummary: " + ", ".join(f"{o} {counts[o]}" for o in OUTCOMES))
+        done = counts["reproduced"]
+        print(
+            f"reproduced {done} of {len(results)} ({100 * done / len(results):.0f} %) "
+            f"in {len(chosen)} notebooks; reify part {reify_seconds:.0f} s"
+        )
     if costs:
         print(
-            f"\nrecorder overhead ({args.rounds} rounds, median per cell, "
-            "plain vs recording kernel)"
+            f"\nrecorder overhead: recording / plain kernel, median of {args.rounds} rounds "
+            "(whole notebook), wall time as the client sees it and the kernel process's CPU "
+            "time; extra ms per cell: median over cells"
         )
-        for notebook, cost in costs.items():
+        print(
+            f"{'notebook':<28} {'cells':>5} {'wall':>7} {'cpu':>7} {'extra wall':>11}"
+            f" {'extra cpu':>10}"
+        )
+        for notebook, cost in sorted(costs.items(), key=lambda i: -i[1]["cpu_ratio"]):
             print(
-                f"{notebook:<28} {cost['cells']:3d} cells  ratio {cost['ratio']:5.2f}x  "
-                f"extra {cost['extra_ms_per_cell']:+7.2f} ms/cell"
+                f"{notebook:<28} {cost['cells']:5.0f} {cost['wall_ratio']:6.2f}x"
+                f" {cost['cpu_ratio']:6.2f}x {cost['wall_extra_ms_per_cell']:+11.2f}"
+                f" {cost['cpu_extra_ms_per_cell']:+10.2f}"
             )
-        ratio = statistics.median(c["ratio"] for c in costs.values())
-        extra = statistics.median(c["extra_ms_per_cell"] for c in costs.values())
-        print(f"median over notebooks: ratio {ratio:.2f}x, extra {extra:+.2f} ms/cell")
+        for kind in ("wall", "cpu"):
+            ratios = [c[f"{kind}_ratio"] for c in costs.values()]
+            print(
+                f"{kind}: median over notebooks {statistics.median(ratios):.2f}x, "
+                f"worst {max(ratios):.2f}x, over 1.10x: {sum(r > 1.10 for r in ratios)}"
+            )
     print(f"total bench time {time.perf_counter() - began:.0f} s")
     if args.json:
         Path(args.json).write_text(

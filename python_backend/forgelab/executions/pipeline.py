@@ -201,9 +201,15 @@ def _find_cycle(nodes: list[str], edges: dict[str, set[str]]) -> list[str] | Non
 find_cycle = _find_cycle
 
 
-def check(doc: Any, *, check_sources: bool = True) -> list[PipelineIssue]:
-    """Every reason ``doc`` cannot run; empty when it can."""
-    schema_issues = formats.issues("pipeline", doc)
+def check(
+    doc: Any, *, check_sources: bool = True, check_schema: bool = True
+) -> list[PipelineIssue]:
+    """Every reason ``doc`` cannot run; empty when it can.
+
+    ``check_schema=False`` skips the JSON Schema pass, for a caller that built ``doc`` in the
+    schema's shape itself and checked the strings it took from elsewhere (reify).
+    """
+    schema_issues = formats.issues("pipeline", doc) if check_schema else []
     if schema_issues:
         return [PipelineIssue(i.path, i.message) for i in schema_issues]
     found: list[PipelineIssue] = []
@@ -347,9 +353,15 @@ def check(doc: Any, *, check_sources: bool = True) -> list[PipelineIssue]:
     return found
 
 
-def validate(doc: Any, *, source: str | None = None, check_sources: bool = True) -> dict[str, Any]:
+def validate(
+    doc: Any,
+    *,
+    source: str | None = None,
+    check_sources: bool = True,
+    check_schema: bool = True,
+) -> dict[str, Any]:
     """Return ``doc`` if it can run; raise :class:`PipelineError` otherwise."""
-    problems = check(doc, check_sources=check_sources)
+    problems = check(doc, check_sources=check_sources, check_schema=check_schema)
     if problems:
         raise PipelineError(problems, source)
     return doc

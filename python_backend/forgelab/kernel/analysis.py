@@ -67,6 +67,8 @@ class CellAnalysis:
     """For each top-level function or class: modules it uses through random-generator calls."""
     network: bool = False
     """Whether the cell imports a network module."""
+    statement_stores: tuple[frozenset[str], ...] = ()
+    """For each top-level statement: the names it binds (:func:`stores_of` of it)."""
 
 
 def _base_name(node: ast.AST) -> str | None:
@@ -96,8 +98,24 @@ def _target_names(target: ast.AST) -> set[str]:
     return set()
 
 
+#: Nodes with nothing inside and no ``visit_`` method of :class:`_Scope`: ``Load``, ``Add``...
+_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
 class _Scope(ast.NodeVisitor):
     """Collects loads, bindings and mutation candidates of one scope and its nested scopes."""
+
+    def generic_visit(self, node: ast.AST) -> None:
+        """:meth:`ast.NodeVisitor.generic_visit` without visiting leaves that hold nothing (a
+        cell has one ``Load`` or ``Store`` per name: a third of its nodes)."""
+        for field_name in node._fields:
+            value = getattr(node, field_name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                self.visit(value)
 
     def __init__(self) -> None:
         self.loads: set[str] = set()
@@ -108,6 +126,7 @@ class _Scope(ast.NodeVisitor):
         self.rng: set[str] = set()
         self.seeds: set[str] = set()
         self.imports: list[str] = []
+        self.deletes: set[str] = set()
         self.deferred: dict[str, set[str]] = {}
         self.deferred_globals: dict[str, set[str]] = {}
         self.deferred_rng: dict[str, set[str]] = {}
@@ -174,6 +193,7 @@ class _Scope(ast.NodeVisitor):
     def visit_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:
             self._store_through(target)
+            self.deletes |= _target_names(target)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -217,6 +237,7 @@ class _Scope(ast.NodeVisitor):
         local = inner.bound - inner.globals
         free = (inner.loads | inner.candidates | inner.mutated) - local
         self.imports.extend(inner.imports)
+        self.deletes |= inner.deletes
         self.rng.update(inner.rng - local)
         self.mutated.update(inner.mutated - local)
         self.candidates.update(inner.candidates - local)
@@ -299,6 +320,9 @@ class _Scope(ast.NodeVisitor):
         self._comprehension(node, [node.key, node.value])
 
 
+#: The sets of :class:`_Scope` that add up over a cell's statements.
+_TOTALS = ("loads", "bound", "mutated", "candidates", "rng", "seeds", "globals", "deletes")
+
 #: Statements whose bindings happen on every run of the cell (others may be skipped).
 _UNCONDITIONAL = (
     ast.Assign,
@@ -335,26 +359,21 @@ def analyze_tree(tree: ast.Module) -> CellAnalysis:
     reads: set[str] = set()
     bound_so_far: set[str] = set()
     total = _Scope()
+    statement_stores: list[frozenset[str]] = []
     for statement in tree.body:
         scope = _Scope()
         scope.visit(statement)
+        statement_stores.append(frozenset(scope.bound))
         # A name read before this statement binds it comes from an earlier cell.
         reads |= scope.loads - bound_so_far
         if isinstance(statement, _UNCONDITIONAL):
             bound_so_far |= scope.bound
-        for name in ("loads", "bound", "mutated", "candidates", "rng", "seeds", "globals"):
+        for name in _TOTALS:
             getattr(total, name).update(getattr(scope, name))
         total.imports.extend(scope.imports)
         total.deferred.update(scope.deferred)
         total.deferred_globals.update(scope.deferred_globals)
         total.deferred_rng.update(scope.deferred_rng)
-    deletes = {
-        name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Delete)
-        for target in node.targets
-        for name in _target_names(target)
-    }
     definitions = tuple(
         s.name
         for s in tree.body
@@ -365,7 +384,7 @@ def analyze_tree(tree: ast.Module) -> CellAnalysis:
     return CellAnalysis(
         reads=frozenset(reads),
         stores=frozenset(total.bound),
-        deletes=frozenset(deletes),
+        deletes=frozenset(total.deletes),
         mutated=frozenset(total.mutated),
         candidates=frozenset(total.candidates),
         rng=frozenset(total.rng),
@@ -376,4 +395,5 @@ def analyze_tree(tree: ast.Module) -> CellAnalysis:
         global_stores={k: frozenset(v) for k, v in total.deferred_globals.items()},
         free_rng={k: frozenset(v) for k, v in total.deferred_rng.items()},
         network=network,
+        statement_stores=tuple(statement_stores),
     )

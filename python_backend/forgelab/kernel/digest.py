@@ -149,7 +149,8 @@ def values(h: xxhash.xxh3_128, data: Any, pins: list[Any], labels: bool = False)
 def index(h: xxhash.xxh3_128, labels: Any, pins: list[Any]) -> None:
     """Hash a pandas index: a range by its bounds, others by their values."""
     pd = sys.modules["pandas"]
-    h.update(repr((type(labels).__name__, labels.names)).encode())
+    # The names as a tuple: pandas writes out its own FrozenList through its pretty printer.
+    h.update(repr((type(labels).__name__, tuple(labels.names))).encode())
     if isinstance(labels, pd.RangeIndex):
         h.update(repr((labels.start, labels.stop, labels.step)).encode())
     elif isinstance(labels, pd.MultiIndex):

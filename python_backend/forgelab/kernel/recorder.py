@@ -35,6 +35,7 @@ import time
 import types
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..store import now
@@ -51,7 +52,10 @@ _INTERNAL = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def internal(name: str) -> bool:
+    """Whether ``name`` is IPython's own (remembered: asked of every name before and after
+    every cell, and IPython adds three names a cell)."""
     return bool(_INTERNAL.match(name))
 
 

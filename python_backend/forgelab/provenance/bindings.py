@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..kernel.analysis import analyze, stores_of
@@ -88,11 +89,22 @@ def _rerunnable(statement: ast.stmt, name: str) -> bool:
     return False
 
 
-def rerunnable_binding(tree: ast.Module, code: str, name: str) -> Binding | None:
-    """The last top-level statement binding ``name``, if it is one of the re-runnable kinds."""
+def rerunnable_binding(
+    tree: ast.Module,
+    code: str,
+    name: str,
+    statement_stores: Sequence[frozenset[str]] | None = None,
+) -> Binding | None:
+    """The last top-level statement binding ``name``, if it is one of the re-runnable kinds.
+
+    ``statement_stores``: what each statement of ``tree`` binds, when the caller has it
+    (:attr:`~forgelab.kernel.analysis.CellAnalysis.statement_stores`).
+    """
     last: ast.stmt | None = None
-    for statement in tree.body:
-        if name in stores_of(statement):
+    if statement_stores is None:
+        statement_stores = [stores_of(statement) for statement in tree.body]
+    for statement, stores in zip(tree.body, statement_stores, strict=True):
+        if name in stores:
             last = statement
     if last is None or not _rerunnable(last, name):
         return None
@@ -121,6 +133,8 @@ def called_free_names(tree: ast.Module, free_names: dict[str, frozenset[str]]) -
     and uses the function at once reads them as well, but only the syntax shows it. Followed
     through the cell's other functions that those call, transitively; builtins left out.
     """
+    if not free_names:
+        return set()  # the cell defines no function: nothing to follow
     used: set[str] = set()
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

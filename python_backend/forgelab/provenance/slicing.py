@@ -10,7 +10,8 @@ namespace, so nothing of an earlier session can be read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from .errors import ReifyError
@@ -28,6 +29,10 @@ class Slice:
     producer: dict[str, Any]
     writers: dict[tuple[str, int], dict[str, Any]]
     """(name, version) to the record that wrote it, for every write of the session."""
+    session_records: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """Every record of the session, in execution order (reify walks beyond the slice)."""
+    position: dict[str, int] = field(default_factory=dict, repr=False)
+    """Record id to its index in :attr:`session_records`."""
 
 
 def describe(record: dict[str, Any]) -> str:
@@ -68,17 +73,16 @@ def slice_history(
         session = str(chosen.get("session"))
     session = session or _session_of(records, target)
     ordered = [r for r in records if r.get("session") == session]
-    position = {r["id"]: i for i, r in enumerate(ordered)}
+    # One pass over the session builds the only index that covers every record; the rest of
+    # the work is proportional to the slice (positions compare as integers, the producer is
+    # found from the end).
+    position = dict(zip(map(itemgetter("id"), ordered), range(len(ordered)), strict=True))
     writers: dict[tuple[str, int], dict[str, Any]] = {}
-    latest: dict[str, tuple[int, dict[str, Any]]] = {}
     for record in ordered:
-        for write in record.get("writes", []):
-            key = (write["name"], write["version"])
-            writers[key] = record
-            latest[write["name"]] = (write["version"], record)
-            if record_id is not None and record["id"] == record_id and write["name"] == target:
-                latest[f"\0{target}"] = (write["version"], record)
-    picked = latest.get(f"\0{target}") or latest.get(target)
+        for write in record.get("writes", ()):
+            writers[write["name"], write["version"]] = record
+    picked = _last_write(ordered, target, record_id) if record_id is not None else None
+    picked = picked or _last_write(ordered, target)
     if picked is None:
         where = f"record {record_id}" if record_id else f"session {session}"
         raise ReifyError(f"{where} never wrote {target!r}")
@@ -88,13 +92,12 @@ def slice_history(
         raise ReifyError(
             f"{target!r} was deleted by {describe(producer)}; there is no value to reproduce"
         )
-    needed = {producer["id"]}
+    needed = {position[producer["id"]]}
     todo = [producer]
     while todo:
         record = todo.pop()
-        for read in record.get("reads", []):
-            key = (read["name"], read["version"])
-            writer = writers.get(key)
+        for read in record.get("reads", ()):
+            writer = writers.get((read["name"], read["version"]))
             if writer is None:
                 raise ReifyError(
                     f"{describe(record)} read {read['name']!r}, which no recorded cell of this "
@@ -102,13 +105,27 @@ def slice_history(
                     "execution, or by code ForgeLab cannot see); run the notebook again with "
                     "recording on from its first cell"
                 )
-            if position[writer["id"]] >= position[record["id"]]:
+            at = position[writer["id"]]
+            if at >= position[record["id"]]:
                 raise ReifyError(
                     f"inconsistent history: {describe(record)} read {read['name']!r} version "
                     f"{read['version']} before it was written"
                 )
-            if writer["id"] not in needed:
-                needed.add(writer["id"])
+            if at not in needed:
+                needed.add(at)
                 todo.append(writer)
-    chosen_records = [r for r in ordered if r["id"] in needed]
-    return Slice(target, version, session, chosen_records, producer, writers)
+    chosen_records = [ordered[at] for at in sorted(needed)]
+    return Slice(target, version, session, chosen_records, producer, writers, ordered, position)
+
+
+def _last_write(
+    ordered: Sequence[dict[str, Any]], target: str, record_id: str | None = None
+) -> tuple[int, dict[str, Any]] | None:
+    """(version, record) of the last write of ``target`` (by record ``record_id`` if given)."""
+    for record in reversed(ordered):
+        if record_id is not None and record["id"] != record_id:
+            continue
+        versions = [w["version"] for w in record.get("writes", ()) if w["name"] == target]
+        if versions:
+            return versions[-1], record
+    return None

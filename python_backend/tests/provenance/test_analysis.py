@@ -50,6 +50,16 @@ def test_delete_is_recorded() -> None:
     assert a.deletes == {"old"}
 
 
+def test_deletes_inside_blocks_and_function_bodies_count_too() -> None:
+    a = analyze("if x:\n    del a, b[0]\ndef f():\n    def g():\n        del c\n")
+    assert a.deletes == {"a", "c"}
+
+
+def test_each_statement_lists_the_names_it_binds() -> None:
+    a = analyze("import numpy as np, os.path\nx = y = 1\nprint(x)\ndef f():\n    z = 1\n")
+    assert a.statement_stores == ({"np", "os"}, {"x", "y"}, set(), {"f"})
+
+
 def test_function_bodies_resolve_free_names_to_globals_when_called() -> None:
     a = analyze("def f(a):\n    local = 2\n    return a + scale + helper(local)\n")
     assert a.reads == set()

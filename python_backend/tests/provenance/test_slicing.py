@@ -62,6 +62,17 @@ def test_latest_version_in_the_latest_session_unless_a_record_is_named() -> None
     assert slice_history(records, "x", record_id="s1-0000001").producer["code"] == "x = 1"
 
 
+def test_a_name_that_is_no_identifier_is_refused_with_the_schema_s_words() -> None:
+    # reify skips the JSON Schema pass on its own documents only when every name fits it.
+    records = history(
+        ("globals()['a-b'] = 1", {}, {"a-b": 1}),
+        ("c = globals()['a-b'] + 1", {"a-b": 1}, {"c": 1}),
+    )
+    with pytest.raises(pipelines.PipelineError) as caught:
+        reify(records, "c")
+    assert '/nodes/1/operation/inputs/0/name: "a-b" is not a Python identifier' in str(caught.value)
+
+
 def test_reify_builds_ports_carries_imports_and_definitions_and_lifts_constants() -> None:
     records = history(
         ("import math", {}, {"math": (1, "module:math")}),
