@@ -17,6 +17,7 @@ import os
 import site
 import sys
 import sysconfig
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,11 @@ def _ignored_prefixes() -> tuple[str, ...]:
     return tuple(sorted(str(Path(p).resolve()) + os.sep for p in paths if p))
 
 
+_this_thread = threading.local()
+"""Per thread: ``ignored`` when what the thread opens is ForgeLab's, not the cell's (it ends with
+the thread, so a later thread given the same id is watched)."""
+
+
 class FileWatch:
     """Collects the files opened while it is active (one cell at a time)."""
 
@@ -59,6 +65,13 @@ class FileWatch:
             cls._ignored = _ignored_prefixes()
             sys.addaudithook(_hook)
             cls._installed = True
+
+    @classmethod
+    def ignore_this_thread(cls) -> None:
+        """Leave out what the calling thread opens: ForgeLab's own (the provenance writer's
+        store and its lock files), not the user's, though it runs while a cell does. Threads
+        the cell starts stay watched: their files are the cell's."""
+        _this_thread.ignored = True
 
     def start(self) -> None:
         FileWatch.active = self
@@ -97,7 +110,7 @@ def _module_file(path: str) -> bool:
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     watch = FileWatch.active
-    if watch is None:
+    if watch is None or getattr(_this_thread, "ignored", False):
         return
     if event == "open":
         watch.opened(*args[:3]) if len(args) >= 3 else watch.opened(args[0], "r", 0)

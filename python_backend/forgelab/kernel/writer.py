@@ -74,7 +74,9 @@ class RecordWriter:
 
     def _work(self) -> None:
         from ..store import Store
+        from .files import FileWatch
 
+        FileWatch.ignore_this_thread()  # the store's files are not what a cell read or wrote
         store: Store | None = None
         while True:
             batch = [self._queue.get()]

@@ -150,6 +150,33 @@ def test_forgelab_s_own_cache_is_not_data(shell, recorder, tmp_path: Path, monke
     assert [Path(f["path"]).name for f in record["filesRead"]] == ["data.txt"]
 
 
+def test_files_opened_by_forgelab_s_writer_thread_are_not_the_cell_s(tmp_path: Path) -> None:
+    """The provenance writer stores records (and takes its lock files) while a cell runs; a
+    thread the cell starts is the cell's own work and stays watched."""
+    import threading
+
+    from forgelab.kernel import files
+
+    watch = files.FileWatch()
+    files.FileWatch.install()
+    paths = {name: tmp_path / f"{name}.txt" for name in ("cell", "worker", "forgelab")}
+
+    def forgelab() -> None:
+        files.FileWatch.ignore_this_thread()
+        paths["forgelab"].write_text("x")
+
+    watch.start()
+    try:
+        paths["cell"].write_text("x")
+        for target in (lambda: paths["worker"].write_text("x"), forgelab):
+            thread = threading.Thread(target=target)
+            thread.start()
+            thread.join()
+    finally:
+        watch.stop()
+    assert sorted(Path(p).name for p in watch.written) == ["cell.txt", "worker.txt"]
+
+
 def test_records_reach_the_store_in_order_across_sessions(shell, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'p.db'}"
     sessions = []
