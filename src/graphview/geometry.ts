@@ -271,16 +271,18 @@ export function bounds(
 /**
  * The zoom (scale `k`, translation `x`, `y`) that shows `box` centred in a viewport.
  *
- * Where the whole box would need a zoom below `minScale`, the zoom is `minScale` and the
- * box's top-left corner (where a graph starts) is shown, centred along any axis that fits:
- * the rest is reached by panning.
+ * Where the whole box would need a zoom below `minScale`, the zoom is `minScale`, the box is
+ * centred along any axis that fits, and along an axis that does not, the view shows where the
+ * graph starts: `start` (the centre of its first node) in the middle when given, kept inside the
+ * box, else the box's top-left edge. The rest is reached by panning.
  */
 export function fitTransform(
   box: IRect,
   viewport: { width: number; height: number },
   padding = 40,
   maxScale = 1,
-  minScale = 0.05
+  minScale = 0.05,
+  start?: IPoint
 ): { k: number; x: number; y: number } {
   const w = Math.max(1, viewport.width - 2 * padding);
   const h = Math.max(1, viewport.height - 2 * padding);
@@ -288,14 +290,27 @@ export function fitTransform(
     minScale,
     Math.min(maxScale, w / Math.max(1, box.width), h / Math.max(1, box.height))
   );
-  const along = (size: number, start: number, extent: number, view: number) =>
-    k * extent <= size
-      ? view / 2 - k * (start + extent / 2)
-      : padding - k * start;
+  const along = (
+    size: number,
+    from: number,
+    extent: number,
+    view: number,
+    anchor: number | undefined
+  ) => {
+    if (k * extent <= size) {
+      return view / 2 - k * (from + extent / 2);
+    }
+    const first = padding - k * from; // the box's leading edge at the padding
+    if (anchor === undefined) {
+      return first;
+    }
+    const last = view - padding - k * (from + extent); // its trailing edge at the padding
+    return Math.min(first, Math.max(last, view / 2 - k * anchor));
+  };
   return {
     k,
-    x: along(w, box.x, box.width, viewport.width),
-    y: along(h, box.y, box.height, viewport.height)
+    x: along(w, box.x, box.width, viewport.width, start?.x),
+    y: along(h, box.y, box.height, viewport.height, start?.y)
   };
 }
 

@@ -291,7 +291,8 @@ export class GraphView extends Widget {
       this._size(),
       40,
       1,
-      readable ? minReadableScale(this._titleFontPx()) : 0.05
+      readable ? minReadableScale(this._titleFontPx()) : 0.05,
+      this._startPoint()
     );
     const target = d3.zoomIdentity.translate(t.x, t.y).scale(t.k);
     if (animate) {
@@ -482,6 +483,30 @@ export class GraphView extends Widget {
   }
 
   /** Fit now if a fit waits for the canvas to have a size and a graph. */
+  /**
+   * The centre of the node a graph starts from, which a fit that cannot show everything keeps
+   * in view: the first along the flow (leftmost, or topmost top to bottom), the upper, or the
+   * more left, of a tie.
+   */
+  private _startPoint(): IPoint | undefined {
+    const m = this._state.metrics;
+    const [main, cross]: ('x' | 'y')[] =
+      m.flow === 'TB' ? ['y', 'x'] : ['x', 'y'];
+    let best: IPoint | undefined;
+    for (const node of this._state.graph.nodes) {
+      const p = this._state.positions.get(node.id);
+      if (
+        p &&
+        (!best ||
+          p[main] < best[main] ||
+          (p[main] === best[main] && p[cross] < best[cross]))
+      ) {
+        best = p;
+      }
+    }
+    return best && { x: best.x + m.nodeWidth / 2, y: best.y + m.headerHeight };
+  }
+
   private _fitIfPending(): void {
     if (this._needsFit && this._state.graph.nodes.length && this._hasSize()) {
       this._needsFit = false;

@@ -43,6 +43,22 @@ describe('readable graphs', () => {
     expect(readable.y).toBeCloseTo(400 - readable.k * 200);
   });
 
+  it('keeps the node a graph starts from in view when the graph is too big', () => {
+    // A wide, tall layered graph: its first node sits half way down its first layer.
+    const box = { x: 0, y: 0, width: 4000, height: 2000 };
+    const view = { width: 1000, height: 800 };
+    const start = { x: 90, y: 928 };
+    const t = fitTransform(box, view, 40, 1, 1, start);
+    expect(t.k).toBe(1);
+    expect(t.x).toBe(40); // the left edge, where the first layer is
+    expect(t.y + start.y).toBe(400); // the first node in the middle, not the empty top corner
+    // Near an edge the view stops at the box, with the padding.
+    const low = fitTransform(box, view, 40, 1, 1, { x: 90, y: 1990 });
+    expect(low.y).toBe(800 - 40 - 2000);
+    const high = fitTransform(box, view, 40, 1, 1, { x: 90, y: 10 });
+    expect(high.y).toBe(40);
+  });
+
   it('zooms a small graph to at most 100 %', () => {
     const t = fitTransform(
       { x: 0, y: 0, width: 100, height: 100 },
