@@ -158,6 +158,15 @@ test.describe('executions UI', () => {
       )
       .click();
     const panel = view.locator('.jp-ForgeLab-JobPanel');
+    // The ended job's Cancel is disabled and looks it, beside its enabled Open in Notebook.
+    const cancelJob = panel.locator('.jp-ForgeLab-JobPanel-cancel');
+    await expect(cancelJob).toBeDisabled();
+    const opacity = (l: typeof cancelJob) =>
+      l.evaluate(e => Number(getComputedStyle(e).opacity));
+    expect(await opacity(cancelJob)).toBeLessThan(0.6);
+    const notebook = panel.locator('.jp-ForgeLab-JobPanel-notebook');
+    await expect(notebook).toBeEnabled();
+    expect(await opacity(notebook)).toBe(1);
 
     // The generated code: JupyterLab's editor, highlighted, read-only.
     await panel.locator('.jp-ForgeLab-JobPanel-code summary').click();
