@@ -55,14 +55,12 @@ test.describe('architecture collaboration', () => {
       'text',
       path
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Architecture Editor'
-        }),
-      path
-    );
+    await page.evaluate(async p => {
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p,
+        factory: 'ForgeLab Architecture Editor'
+      });
+    }, path);
     const other = await (await browser.newContext()).newPage();
     await other.goto(`${baseURL}/lab/tree/${path}`);
     for (const p of [page, other]) {

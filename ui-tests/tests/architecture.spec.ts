@@ -123,13 +123,11 @@ test.describe('Architecture editor', () => {
       (window as any).jupyterapp.commands.execute('application:close-all')
     );
     await expect(editor).toHaveCount(0);
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p
-        }),
-      file
-    );
+    await page.evaluate(async p => {
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p
+      });
+    }, file);
     await expect(editor).toBeVisible();
     await expect(page.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(4);
     await expect(page.locator('g.jp-ForgeLab-GraphView-edge')).toHaveCount(3);
@@ -160,13 +158,11 @@ test.describe('Architecture code', () => {
       'text',
       `${tmpPath}/mnist.arch.json`
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p
-        }),
-      `${tmpPath}/mnist.arch.json`
-    );
+    await page.evaluate(async p => {
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p
+      });
+    }, `${tmpPath}/mnist.arch.json`);
     await expect(page.locator('g.jp-ForgeLab-GraphView-node')).toHaveCount(8);
     await expect(node(page, 'digits')).toContainText('(None, 10)', {
       timeout: KERNEL_TIMEOUT
@@ -183,13 +179,11 @@ test.describe('Architecture code', () => {
     expect(code).toContain('def build_model(');
     expect(code).toContain('Conv2D');
 
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p
-        }),
-      `${tmpPath}/mnist.arch.json`
-    );
+    await page.evaluate(async p => {
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p
+      });
+    }, `${tmpPath}/mnist.arch.json`);
     await page.getByRole('button', { name: 'Open in Notebook' }).click();
     const cell = page.locator('.jp-NotebookPanel .jp-Cell').first();
     await expect(cell).toContainText('def build_model(');
@@ -213,14 +207,12 @@ test.describe('Architecture layout', () => {
       'text',
       file
     );
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p,
-          factory: 'ForgeLab Architecture Editor'
-        }),
-      file
-    );
+    await page.evaluate(async p => {
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p,
+        factory: 'ForgeLab Architecture Editor'
+      });
+    }, file);
     const editor = page.locator('.jp-ForgeLab-ArchitectureDocument');
     const edges = editor.locator('g.jp-ForgeLab-GraphView-edge');
     await expect(edges).not.toHaveCount(0, { timeout: 60000 });

@@ -64,13 +64,11 @@ async function setField(
 }
 
 async function open(page: IJupyterLabPageFixture, path: string) {
-  await page.evaluate(
-    p =>
-      (window as any).jupyterapp.commands.execute('docmanager:open', {
-        path: p
-      }),
-    path
-  );
+  await page.evaluate(async p => {
+    await (window as any).jupyterapp.commands.execute('docmanager:open', {
+      path: p
+    });
+  }, path);
 }
 
 async function saveAndClose(

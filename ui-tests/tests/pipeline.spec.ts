@@ -205,13 +205,11 @@ test.describe('Pipeline editor', () => {
       (window as any).jupyterapp.commands.execute('application:close-all')
     );
     await expect(editor).toHaveCount(0);
-    await page.evaluate(
-      p =>
-        (window as any).jupyterapp.commands.execute('docmanager:open', {
-          path: p
-        }),
-      path
-    );
+    await page.evaluate(async p => {
+      await (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: p
+      });
+    }, path);
     await expect(
       page.locator('.jp-ForgeLab-PipelineEditor g.jp-ForgeLab-GraphView-node')
     ).toHaveCount(4);

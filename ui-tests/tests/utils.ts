@@ -12,26 +12,32 @@ export function graphNode(page: Page, id: string, scope?: string): Locator {
   return page.locator(scope ? `${scope} ${node}` : node);
 }
 
-/** Open the pipeline file at `path` in ForgeLab's pipeline editor. */
+/**
+ * Open the pipeline file at `path` in ForgeLab's pipeline editor. The widget stays in the page:
+ * returning it from `evaluate` would make Playwright serialise a whole widget tree.
+ */
 export async function openPipeline(page: Page, path: string): Promise<void> {
-  await page.evaluate(
-    p =>
-      (window as any).jupyterapp.commands.execute('docmanager:open', {
-        path: p,
-        factory: 'ForgeLab Pipeline Editor'
-      }),
-    path
-  );
+  await page.evaluate(async p => {
+    await (window as any).jupyterapp.commands.execute('docmanager:open', {
+      path: p,
+      factory: 'ForgeLab Pipeline Editor'
+    });
+  }, path);
 }
 
-/** Run a JupyterLab command in the page; its result. */
+/**
+ * Run a JupyterLab command in the page and wait for it. Its result stays in the page: many
+ * commands return a widget, which Playwright would try to serialise.
+ */
 export async function command(
   page: Page,
   id: string,
   args: Record<string, unknown> = {}
-): Promise<unknown> {
-  return page.evaluate(
-    ({ id, args }) => (window as any).jupyterapp.commands.execute(id, args),
+): Promise<void> {
+  await page.evaluate(
+    async ({ id, args }) => {
+      await (window as any).jupyterapp.commands.execute(id, args);
+    },
     { id, args }
   );
 }
