@@ -35,7 +35,7 @@ sees it (wall) and as the kernel process spends it (CPU: steadier on a loaded ma
 :mod:`kernel_cpu`), and the median extra milliseconds per cell. Exits 1 when a target is WRONG
 or a notebook cell failed.
 
-    python bench/bench_reify_corpus.py [--only NOTEBOOK] [--json OUT] [--rounds 3]
+    python bench/bench_reify_corpus.py [--only NOTEBOOK] [--json OUT] [--rounds 5]
                                        [--no-overhead] [--only-overhead]
 """
 
@@ -279,7 +279,7 @@ def main(argv: list[str]) -> int:
         help="run the notebooks whose file name contains NOTEBOOK (repeatable)",
     )
     parser.add_argument("--json", metavar="OUT", help="write the results and overhead as JSON")
-    parser.add_argument("--rounds", type=int, default=3, help="overhead rounds per notebook")
+    parser.add_argument("--rounds", type=int, default=5, help="overhead rounds per notebook")
     parser.add_argument("--no-overhead", action="store_true", help="skip the overhead runs")
     parser.add_argument("--only-overhead", action="store_true", help="skip reify and its checks")
     args = parser.parse_args(argv)

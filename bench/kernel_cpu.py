@@ -4,6 +4,11 @@ On a shared machine the wall time of a cell, as a client measures it, swings wit
 same notebooks measured 0.9× to 2.5× a plain kernel between runs); the CPU time the kernel
 process spends on the cell does not wait behind other processes, so it is the steadier figure.
 Both are reported. Linux only (``/proc``).
+
+A round starts and ends with the kernel at rest (:func:`settle`), and its CPU time is taken over
+the whole round: work a cell leaves to other threads (the recorder's writer storing a batch,
+IOPub sending the last messages) counts in the round that caused it. Without that, a round that
+began while the other kernel's tail was still running measured up to twice its settled time.
 """
 
 from __future__ import annotations
@@ -63,29 +68,50 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / _TICK
 
 
+def settle(pid: int, *, step: float = 0.1, quiet_ms: float = 0.5, limit: float = 3.0) -> None:
+    """Wait until process ``pid`` uses less than ``quiet_ms`` of CPU in ``step`` seconds (at
+    most ``limit`` seconds). ``step`` is longer than the recorder's writer waits to batch."""
+    deadline = time.monotonic() + limit
+    last = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(step)
+        now = cpu_seconds(pid)
+        if (now - last) * 1000 < quiet_ms:
+            return
+        last = now
+
+
 @dataclass
 class Timings:
     """Per round and cell: milliseconds of wall time (the client's round trip) and of the
-    kernel's CPU time."""
+    kernel's CPU time; per round, the kernel's CPU time from rest to rest."""
 
     wall: list[list[float]] = field(default_factory=list)
     cpu: list[list[float]] = field(default_factory=list)
+    whole_cpu: list[float] = field(default_factory=list)
 
     def run(self, kernel: KernelRun, sources: list[str], *, raise_on_error: bool = False) -> None:
         """Execute ``sources`` in ``kernel`` once, as one round."""
         pid = kernel_pid(kernel)
         wall, cpu = [], []
+        settle(pid)
+        began_round = cpu_seconds(pid)
         for source in sources:
             began, used = time.perf_counter(), cpu_seconds(pid)
             kernel.execute(source, raise_on_error=raise_on_error)
             cpu.append((cpu_seconds(pid) - used) * 1000)
             wall.append((time.perf_counter() - began) * 1000)
+        settle(pid)
+        self.whole_cpu.append((cpu_seconds(pid) - began_round) * 1000)
         self.wall.append(wall)
         self.cpu.append(cpu)
 
     def round_totals(self, kind: str) -> list[float]:
-        """Milliseconds per round, all cells together (``kind``: ``wall`` or ``cpu``)."""
-        return [sum(r) for r in getattr(self, kind)]
+        """Milliseconds per round, all cells together (``kind``: ``wall`` or ``cpu``; CPU from
+        rest to rest)."""
+        if kind == "cpu":
+            return list(self.whole_cpu)
+        return [sum(r) for r in self.wall]
 
     def cell_medians(self, kind: str) -> list[float]:
         """Each cell's median milliseconds over the rounds."""

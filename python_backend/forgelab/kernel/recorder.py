@@ -44,6 +44,7 @@ from .files import FileWatch, file_hash, network_path
 from .fingerprint import fingerprint, immutable, type_label
 from .magics import already_python, plain_python
 from .owners import shared_state, sharing
+from .reloading import AutoreloadGuard
 from .writer import RecordWriter, new_session_id, record_id, store_url
 
 #: Names IPython keeps in the user namespace for itself (history, output cache, helpers).
@@ -108,10 +109,12 @@ class Recorder:
     _prints: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Fingerprints taken after the last cell that touched each name, still current: the next
     cell given the same object starts from them instead of hashing it again."""
+    _autoreload: AutoreloadGuard | None = None
 
     # -- wiring --------------------------------------------------------------------------
     def register(self) -> None:
         self._baseline = {n: id(v) for n, v in self.shell.user_ns.items()}
+        self._autoreload = AutoreloadGuard(self.shell)
         FileWatch.install()
         self.shell.events.register("pre_run_cell", self._pre)
         self.shell.events.register("post_run_cell", self._post)
@@ -206,6 +209,8 @@ class Recorder:
 
     def pre_run_cell(self, info: Any) -> None:
         start = time.perf_counter()
+        if self._autoreload is not None:
+            self._autoreload()
         raw = info.raw_cell or ""
         # A shell with transformers of its own (an extension's) always goes through them.
         code = None if self.shell.input_transformers_post else already_python(raw)

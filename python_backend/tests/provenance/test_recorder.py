@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -258,3 +260,33 @@ def test_load_ext_records_into_the_store_of_the_environment_and_unload_stops(
         assert [r["code"] for r in store.history_records(session=session)] == ["loaded = 1"]
     finally:
         store.close()
+
+
+def test_autoreload_skips_forgelabs_own_modules_and_still_reloads_the_users(
+    shell, recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from IPython.extensions.autoreload import AutoreloadMagics
+
+    magics = AutoreloadMagics(shell)  # what %load_ext autoreload registers, without its hooks
+    shell.register_magics(magics)
+    reloader = magics._reloader
+    module = tmp_path / "helpers_mod.py"
+    module.write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        run(shell, recorder, "%autoreload 2")
+        run(shell, recorder, "import helpers_mod")
+        own = [n for n in sys.modules if n.partition(".")[0] in ("forgelab", "sqlalchemy")]
+        assert "forgelab.kernel.recorder" in own
+        assert [n for n in own if n not in reloader.skip_modules] == []
+        assert "helpers_mod" not in reloader.skip_modules
+        reloader.check()  # notes the module's time
+        later = module.stat().st_mtime + 5
+        module.write_text("VALUE = 2\n")
+        os.utime(module, (later, later))
+        reloader.check()
+        assert run(shell, recorder, "v = helpers_mod.VALUE")["writes"][0]["name"] == "v"
+        assert shell.user_ns["v"] == 2
+    finally:
+        shell.magics_manager.registry.pop("AutoreloadMagics", None)
+        sys.modules.pop("helpers_mod", None)
