@@ -5,10 +5,11 @@ same notebooks measured 0.9× to 2.5× a plain kernel between runs); the CPU tim
 process spends on the cell does not wait behind other processes, so it is the steadier figure.
 Both are reported. Linux only (``/proc``).
 
-A round starts and ends with the kernel at rest (:func:`settle`), and its CPU time is taken over
-the whole round: work a cell leaves to other threads (the recorder's writer storing a batch,
-IOPub sending the last messages) counts in the round that caused it. Without that, a round that
-began while the other kernel's tail was still running measured up to twice its settled time.
+A round ends with the kernel at rest (:func:`settle`), so the next starts at rest, and its CPU
+time is taken over the whole round: work a cell leaves to other threads (the recorder's writer
+storing a batch, IOPub sending the last messages) counts in the round that caused it. Without
+that, a round that began while the other kernel's tail was still running measured up to twice
+its settled time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from forgelab.kernel.writer import BATCH_DELAY
 from forgelab.provenance.headless import KernelRun
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -68,9 +70,10 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def settle(pid: int, *, step: float = 0.1, quiet_ms: float = 0.5, limit: float = 3.0) -> None:
-    """Wait until process ``pid`` uses less than ``quiet_ms`` of CPU in ``step`` seconds (at
-    most ``limit`` seconds). ``step`` is longer than the recorder's writer waits to batch."""
+def settle(pid: int, *, quiet_ms: float = 0.5, limit: float = 3.0) -> None:
+    """Wait until process ``pid`` uses less than ``quiet_ms`` of CPU over a step longer than the
+    recorder's writer waits to batch records (at most ``limit`` seconds)."""
+    step = BATCH_DELAY + 0.05
     deadline = time.monotonic() + limit
     last = cpu_seconds(pid)
     while time.monotonic() < deadline:
@@ -94,7 +97,7 @@ class Timings:
         """Execute ``sources`` in ``kernel`` once, as one round."""
         pid = kernel_pid(kernel)
         wall, cpu = [], []
-        settle(pid)
+        # At rest: the end of this kernel's previous round (or its start) waited for it.
         began_round = cpu_seconds(pid)
         for source in sources:
             began, used = time.perf_counter(), cpu_seconds(pid)
