@@ -97,7 +97,8 @@ class Timings:
         """Execute ``sources`` in ``kernel`` once, as one round."""
         pid = kernel_pid(kernel)
         wall, cpu = [], []
-        # At rest: the end of this kernel's previous round (or its start) waited for it.
+        if not self.whole_cpu:
+            settle(pid)  # the kernel's start-up; later rounds begin where the last one settled
         began_round = cpu_seconds(pid)
         for source in sources:
             began, used = time.perf_counter(), cpu_seconds(pid)

@@ -6,9 +6,9 @@
  * document loads through a shared room) and on one without. Ratios are against the smallest
  * pipeline measured in the same run.
  *
- * Each figure is the median of five opens. Baseline: the same file opened in JupyterLab's own text editor in the same run (open to its
- * content loaded), the part of a pipeline's load that JupyterLab and the collaboration room
- * take whatever the editor: the difference is ForgeLab's.
+ * Each figure is the median of five opens. Baseline: the same file opened in JupyterLab's own
+ * text editor in the same run (open to its content loaded), the part of a pipeline's load that
+ * JupyterLab and the collaboration room take whatever the editor: the difference is ForgeLab's.
  *
  * A large graph is culled (only nodes near the visible area have elements): "drawn" means
  * every node whose box intersects the canvas (the canvas's `visibleNodeIds()`) has its element.
@@ -19,6 +19,13 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 const SIZES = [50, 200, 500, 1000];
 /** Opens timed per size (the median is reported). */
 const ROUNDS = 5;
+
+/** The middle item of `items` by `key` (the median of an odd count). */
+function middle<T>(items: T[], key: (item: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[
+    Math.floor(items.length / 2)
+  ];
+}
 
 /** A layered pipeline: each operation takes one or two earlier outputs. */
 function pipeline(n: number): object {
@@ -240,10 +247,12 @@ test('pipeline editor: first render and panning', async ({
       texts.push(await openAsTextAndTime(page, textPath));
       await closeAll();
     }
-    opens.sort((a, b) => a.drawn - b.drawn);
-    const times = opens[Math.floor(ROUNDS / 2)];
-    const text = texts.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
-    rows.push({ n, times, fps, text });
+    rows.push({
+      n,
+      times: middle(opens, t => t.drawn),
+      fps,
+      text: middle(texts, t => t)
+    });
   }
   const base = rows[0].times;
   const draw = (t: IOpenTimes) => t.drawn - t.loaded;
